@@ -1,0 +1,23 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { authenticate } from "../shopify.server";
+import { applyOnce, customerDataRequested, customerRedacted, shopRedacted } from "../shopify/webhooks.server";
+
+// Shopify's three mandatory privacy topics share one URI (shopify.app.toml `compliance_topics`).
+export async function action({ request }: ActionFunctionArgs) {
+  const { shop, topic, webhookId, eventId, payload } = await authenticate.webhook(request);
+  const webhook = { shop, topic, eventId: eventId ?? webhookId, payload };
+  switch (topic) {
+    case "CUSTOMERS_DATA_REQUEST":
+      await applyOnce(webhook, (tx) => customerDataRequested(tx, shop, payload));
+      break;
+    case "CUSTOMERS_REDACT":
+      await applyOnce(webhook, (tx) => customerRedacted(tx, shop, payload));
+      break;
+    case "SHOP_REDACT":
+      await applyOnce(webhook, (tx) => shopRedacted(tx, shop));
+      break;
+    default:
+      return new Response(`Unhandled topic ${topic}`, { status: 400 });
+  }
+  return new Response(null, { status: 200 });
+}

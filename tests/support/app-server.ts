@@ -1,0 +1,67 @@
+// Runs the production build as a child process on a fresh SQLite database, as `npm start` would.
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { appEnv } from "./test-env.ts";
+
+export interface AppServer {
+  url: string;
+  databaseUrl: string;
+  process: ChildProcess;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startAppServer(env: Record<string, string> = {}): Promise<AppServer> {
+  const port = await freePort();
+  const databaseUrl = env.DATABASE_URL ?? `file:${path.join(mkdtempSync(path.join(tmpdir(), "okendo-braze-")), "app.sqlite")}`;
+  const fullEnv = { ...process.env, ...appEnv({ PORT: String(port), DATABASE_URL: databaseUrl, ...env }) };
+  execFileSync(process.execPath, ["scripts/migrate.mjs"], { env: fullEnv, stdio: "pipe" });
+
+  const child = spawn(process.execPath, ["server.mjs"], { env: fullEnv, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stderr?.on("data", (chunk) => (output += chunk));
+
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilListening(url, child, () => output);
+  return {
+    url,
+    databaseUrl,
+    process: child,
+    output: () => output,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+async function waitUntilListening(url: string, child: ChildProcess, output: () => string) {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`App server exited with ${child.exitCode}:\n${output()}`);
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`App server did not start within 20 s:\n${output()}`);
+}
