@@ -1,0 +1,63 @@
+// Opens the app's admin pages the way Shopify admin would: a minted session token, a stored offline session,
+// and App Bridge's CDN script replaced at the network layer. Each test gets its own shop.
+import { test as base, expect, type Page } from "@playwright/test";
+import type { PrismaClient } from "@prisma/client";
+import { appBridgeStandInScript } from "../support/app-bridge-stand-in.ts";
+import { embeddedAppPath, mintSessionToken, openDatabase, seedOfflineSession } from "../support/shopify.ts";
+
+export interface AdminSession {
+  shop: string;
+  token: string;
+  open: (path?: string) => Promise<void>;
+}
+
+interface Fixtures {
+  appUrl: string;
+  simulatorUrl: string;
+  db: PrismaClient;
+  openAdmin: (page: Page, shop?: string) => Promise<AdminSession>;
+  shop: string;
+}
+
+export const test = base.extend<Fixtures>({
+  appUrl: async ({}, use) => use(process.env.E2E_APP_URL!),
+  simulatorUrl: async ({}, use) => use(process.env.E2E_SIMULATOR_URL!),
+  db: async ({}, use) => {
+    const db = openDatabase(process.env.E2E_DATABASE_URL!);
+    await use(db);
+    await db.$disconnect();
+  },
+  shop: async ({}, use, testInfo) => use(`e2e-${testInfo.testId.slice(0, 10)}-${testInfo.repeatEachIndex}.myshopify.com`),
+  openAdmin: async ({ appUrl, db, shop: defaultShop }, use) => {
+    await use(async (page, shop = defaultShop) => {
+      await seedOfflineSession(db, shop);
+      const token = await mintSessionToken(shop);
+      await page.route("https://cdn.shopify.com/**", (route) =>
+        route.request().url().includes("app-bridge.js")
+          ? route.fulfill({ contentType: "text/javascript", body: appBridgeStandInScript(token) })
+          : route.fulfill({ status: 204, body: "" }),
+      );
+      const open = async (path = "/app") => {
+        await page.goto(appUrl + embeddedAppPath(shop, token, path));
+        await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      };
+      await open();
+      return { shop, token, open };
+    });
+  },
+});
+
+export { expect };
+
+export async function simulatorControl(simulatorUrl: string, path: string, body?: unknown) {
+  const response = await fetch(`${simulatorUrl}/__simulator/${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return response.json();
+}
+
+export async function screenshot(page: Page, name: string) {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+}
