@@ -123,7 +123,7 @@ function ConnectedDetails({ connection, fetcher }: { connection: BrazeConnection
           <BlockStack gap="200">
             <Detail label="API Endpoint" value={connection.endpoint ?? ""} />
             <Detail label="API Key" value={maskedKey(connection.apiKeyLast4)} />
-            {connection.connectedAt && <Detail label="Connected" value={formatUtc(connection.connectedAt)} />}
+            {connection.connectedAt && <Detail label="Connected on" value={formatUtc(connection.connectedAt)} />}
           </BlockStack>
           <InlineStack align="end">
             <Button submit tone="critical" loading={fetcher.state !== "idle"}>

@@ -27,7 +27,7 @@ export const test = base.extend<Fixtures>({
     await use(db);
     await db.$disconnect();
   },
-  shop: async ({}, use, testInfo) => use(`e2e-${testInfo.testId.slice(0, 10)}-${testInfo.repeatEachIndex}.myshopify.com`),
+  shop: async ({}, use) => use(`e2e-${crypto.randomUUID().slice(0, 8)}.myshopify.com`),
   openAdmin: async ({ appUrl, db, shop: defaultShop }, use) => {
     await use(async (page, shop = defaultShop) => {
       await seedOfflineSession(db, shop);
