@@ -9,6 +9,7 @@ const app = express();
 app.disable("x-powered-by");
 app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
 app.use(express.static("build/client", { maxAge: "1h" }));
+app.get("/favicon.ico", (_request, response) => response.status(204).end());
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 const server = app.listen(port, () => console.log(`okendo-braze listening on http://localhost:${port}`));

@@ -2,7 +2,7 @@
 // and App Bridge's CDN script replaced at the network layer. Each test gets its own shop.
 import { test as base, expect, type Page } from "@playwright/test";
 import type { PrismaClient } from "@prisma/client";
-import { appBridgeStandInScript } from "../support/app-bridge-stand-in.ts";
+import { APP_BRIDGE_STAND_IN } from "../../app/demo/app-bridge-stand-in.ts";
 import { embeddedAppPath, mintSessionToken, openDatabase, seedOfflineSession } from "../support/shopify.ts";
 
 export interface AdminSession {
@@ -34,7 +34,7 @@ export const test = base.extend<Fixtures>({
       const token = await mintSessionToken(shop);
       await page.route("https://cdn.shopify.com/**", (route) =>
         route.request().url().includes("app-bridge.js")
-          ? route.fulfill({ contentType: "text/javascript", body: appBridgeStandInScript(token) })
+          ? route.fulfill({ contentType: "text/javascript", body: APP_BRIDGE_STAND_IN })
           : route.fulfill({ status: 204, body: "" }),
       );
       const open = async (path = "/app") => {

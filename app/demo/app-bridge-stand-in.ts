@@ -1,9 +1,10 @@
 // Stands in for Shopify's App Bridge script (cdn.shopify.com/shopifycloud/app-bridge.js), which only Shopify
-// admin can serve. It gives the page what App Bridge would: `window.shopify` with idToken() and toast, and the
-// session token on the app's own fetches (App Bridge does this so form actions reach authenticate.admin).
-export function appBridgeStandInScript(token: string): string {
-  return `(() => {
-  const token = ${JSON.stringify(token)};
+// admin can serve. Used by the browser tests (swapped in at the network layer) and by `npm run demo` (served
+// from /demo/app-bridge.js, only in demo mode). It gives the page what App Bridge would: `window.shopify` with
+// idToken() and toast, and the session token on the app's own fetches, so form actions reach
+// authenticate.admin. The token is the `id_token` the page was opened with, as Shopify admin provides it.
+export const APP_BRIDGE_STAND_IN = `(() => {
+  const token = new URLSearchParams(location.search).get("id_token") || "";
   const toasts = [];
   window.__toasts = toasts;
   window.shopify = {
@@ -13,7 +14,6 @@ export function appBridgeStandInScript(token: string): string {
         toasts.push(message);
         const el = document.createElement("div");
         el.setAttribute("role", "status");
-        el.className = "app-bridge-stand-in-toast";
         el.style.cssText = "position:fixed;bottom:16px;left:50%;transform:translateX(-50%);background:#303030;color:#fff;padding:8px 16px;border-radius:8px;z-index:9999;font:14px system-ui";
         el.textContent = message;
         document.body.appendChild(el);
@@ -32,4 +32,3 @@ export function appBridgeStandInScript(token: string): string {
     return originalFetch(input, { ...init, headers });
   };
 })();`;
-}
