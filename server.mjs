@@ -1,4 +1,5 @@
-// Production server: serves the Remix build. The delivery worker joins this process in the pipeline.
+// Production server: serves the Remix build and, unless DELIVERY_WORKER=off, runs the delivery worker in the
+// same process (the embedded default). Scale out with DELIVERY_WORKER=off here and `npm run worker` elsewhere.
 import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 
@@ -13,7 +14,17 @@ app.get("/favicon.ico", (_request, response) => response.status(204).end());
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 const server = app.listen(port, () => console.log(`okendo-braze listening on http://localhost:${port}`));
+const { startDeliveryWorker } = build.entry.module;
+const worker = process.env.DELIVERY_WORKER === "off" ? null : startDeliveryWorker();
 
+let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    // Stop taking new requests, let the worker finish the batch in flight, then exit.
+    server.close();
+    await worker?.stop();
+    process.exit(0);
+  });
 }

@@ -37,3 +37,7 @@ export default async function handleRequest(
     setTimeout(abort, streamTimeout + 1000);
   });
 }
+
+// The delivery worker rides along in the server build so `server.mjs` (in-process) and `worker.mjs`
+// (separate processes) run the same compiled code.
+export { startDeliveryWorker, workerOptionsFromEnv } from "./outbox/worker.server";

@@ -31,3 +31,4 @@ export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
 export const authenticate = shopify.authenticate;
 export const login = shopify.login;
 export const sessionStorage = shopify.sessionStorage;
+export const unauthenticated = shopify.unauthenticated;

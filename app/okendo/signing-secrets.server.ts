@@ -1,0 +1,93 @@
+// The secrets an Okendo ingress URL accepts signatures from (Standard Webhooks / Svix, `whsec_…`):
+// the shop's current secret, the previous one during its grace period after a rotation, and — because Okendo's
+// own webhook API generates the secret for a subscription — the secret Okendo returned, if the merchant added it.
+import { randomBytes } from "node:crypto";
+import type { Shop } from "@prisma/client";
+import { Webhook, WebhookVerificationError } from "standardwebhooks";
+import prisma from "../db.server";
+import { secretBoxFromEnv } from "../settings/secret-box.server";
+
+export const ROTATION_GRACE_MS = 24 * 3_600_000; // covers Okendo/Svix retries of messages signed before rotating
+
+const context = (shop: string) => `${shop}:okendo-signing-secret`;
+
+export function generateSigningSecret(): string {
+  return `whsec_${randomBytes(24).toString("base64")}`;
+}
+
+export async function ensureSigningSecret(shop: Shop): Promise<Shop> {
+  if (shop.okendoSecretEncrypted) return shop;
+  return prisma.shop.update({
+    where: { domain: shop.domain },
+    data: { okendoSecretEncrypted: secretBoxFromEnv().seal(generateSigningSecret(), context(shop.domain)) },
+  });
+}
+
+export function currentSigningSecret(shop: Shop): string | null {
+  return shop.okendoSecretEncrypted ? secretBoxFromEnv().open(shop.okendoSecretEncrypted, context(shop.domain)) : null;
+}
+
+export async function rotateSigningSecret(domain: string) {
+  const shop = await prisma.shop.findUniqueOrThrow({ where: { domain } });
+  await prisma.shop.update({
+    where: { domain },
+    data: {
+      okendoSecretEncrypted: secretBoxFromEnv().seal(generateSigningSecret(), context(domain)),
+      previousSecretEncrypted: shop.okendoSecretEncrypted,
+      previousSecretExpiresAt: new Date(Date.now() + ROTATION_GRACE_MS),
+    },
+  });
+}
+
+export async function saveOkendoProvidedSecret(domain: string, secret: string): Promise<string | null> {
+  const trimmed = secret.trim();
+  try {
+    new Webhook(trimmed);
+  } catch {
+    return "That is not a webhook secret: Okendo's looks like whsec_ followed by letters and digits.";
+  }
+  if (!trimmed.startsWith("whsec_")) return "Okendo's webhook secret starts with whsec_.";
+  await prisma.shop.update({
+    where: { domain },
+    data: { okendoProvidedSecretEncrypted: secretBoxFromEnv().seal(trimmed, context(domain)) },
+  });
+  return null;
+}
+
+function acceptedSecrets(shop: Shop, now: Date): string[] {
+  const box = secretBoxFromEnv();
+  const sealed = [shop.okendoSecretEncrypted, shop.okendoProvidedSecretEncrypted];
+  if (shop.previousSecretExpiresAt && shop.previousSecretExpiresAt > now) sealed.push(shop.previousSecretEncrypted);
+  return sealed.filter((value): value is string => Boolean(value)).map((value) => box.open(value, context(shop.domain)));
+}
+
+export interface SignedMessage {
+  id: string;
+  timestamp: string;
+  signature: string;
+}
+
+// Okendo sends Svix's header names; white-labelled senders use the Standard Webhooks ones. Same scheme.
+export function signatureHeaders(headers: Headers): SignedMessage | null {
+  const pick = (name: string) => headers.get(`svix-${name}`) ?? headers.get(`webhook-${name}`);
+  const id = pick("id");
+  const timestamp = pick("timestamp");
+  const signature = pick("signature");
+  return id && timestamp && signature ? { id, timestamp, signature } : null;
+}
+
+export type Verification = { ok: true } | { ok: false; reason: string };
+
+export function verifySignature(shop: Shop, message: SignedMessage, rawBody: string, now = new Date()): Verification {
+  const headers = { "webhook-id": message.id, "webhook-timestamp": message.timestamp, "webhook-signature": message.signature };
+  let reason = "No signing secret is set up for this URL.";
+  for (const secret of acceptedSecrets(shop, now)) {
+    try {
+      new Webhook(secret).verify(rawBody, headers); // also enforces the 5-minute timestamp tolerance
+      return { ok: true };
+    } catch (error) {
+      reason = error instanceof WebhookVerificationError ? error.message : "Invalid signature";
+    }
+  }
+  return { ok: false, reason };
+}

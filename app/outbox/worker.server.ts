@@ -1,0 +1,176 @@
+// The delivery worker: the only code that talks to Braze after a shop is connected. It runs inside the web
+// process by default and as `npm run worker` processes when one machine is not enough; the same code either way.
+import { hostname } from "node:os";
+import prisma from "../db.server";
+import { postToBraze } from "../braze/client.server";
+import { BRAZE_MAX_OBJECTS_PER_REQUEST } from "../braze/limits";
+import { classifyDeleteAnswer, classifyTrackAnswer, type BatchOutcome } from "../braze/track-outcome";
+import { secretBoxFromEnv } from "../settings/secret-box.server";
+import { claimTurn, dueDeliveries, releaseTurn, type DueDelivery } from "./claim.server";
+import { backoffMs, rateLimitedUntil, retryPolicyFromEnv, shouldDeadLetter, type RetryPolicy } from "./retry-policy";
+import { sleepUntilWokenOr } from "./wake.server";
+
+
+export interface WorkerOptions {
+  concurrency: number; // turns taken in parallel by this process
+  pollMs: number; // idle wait when no shop has due objects (in-process ingress wakes it sooner)
+  leaseMs: number; // how long a turn is reserved; a dead worker's shops come back after this
+  turnMs: number; // after this long a worker hands the shop back so other shops get a turn
+  retry: RetryPolicy;
+}
+
+export function workerOptionsFromEnv(env: Record<string, string | undefined> = process.env): WorkerOptions {
+  return {
+    concurrency: Number(env.DELIVERY_CONCURRENCY || 2),
+    pollMs: Number(env.DELIVERY_POLL_MS || 250),
+    leaseMs: Number(env.DELIVERY_LEASE_MS || 60_000),
+    turnMs: Number(env.DELIVERY_TURN_MS || 1_000),
+    retry: retryPolicyFromEnv(env),
+  };
+}
+
+export interface RunningWorker {
+  stop(): Promise<void>;
+}
+
+export function startDeliveryWorker(options: WorkerOptions = workerOptionsFromEnv()): RunningWorker {
+  const controller = new AbortController();
+  const loops = Array.from({ length: options.concurrency }, (_, index) =>
+    workLoop(`${hostname()}:${process.pid}:${index}`, options, controller.signal),
+  );
+  return {
+    async stop() {
+      controller.abort();
+      await Promise.all(loops);
+    },
+  };
+}
+
+async function workLoop(workerId: string, options: WorkerOptions, signal: AbortSignal) {
+  while (!signal.aborted) {
+    let shop: string | null = null;
+    try {
+      shop = await claimTurn(workerId, options.leaseMs);
+      if (!shop) {
+        await sleepUntilWokenOr(options.pollMs, signal);
+        continue;
+      }
+      await takeTurn(shop, options);
+    } catch (error) {
+      // A database hiccup must not kill the worker; the rows stay due and are retried on the next turn.
+      console.error(`[delivery-worker] ${workerId}:`, error);
+      await sleepUntilWokenOr(options.pollMs, signal);
+    } finally {
+      if (shop) await releaseTurn(shop, workerId).catch(() => {});
+    }
+  }
+}
+
+async function takeTurn(shop: string, options: WorkerOptions) {
+  const row = await prisma.shop.findUnique({ where: { domain: shop } });
+  if (!row?.brazeEndpoint || !row.brazeApiKeyEncrypted) return;
+  let apiKey: string;
+  try {
+    apiKey = secretBoxFromEnv().open(row.brazeApiKeyEncrypted, shop);
+  } catch (error) {
+    await markKeyRejected(shop, `The stored API key cannot be decrypted (${(error as Error).message}). Reconnect.`);
+    return;
+  }
+  const connection = { shop, endpoint: row.brazeEndpoint, apiKey };
+  const turnEnds = Date.now() + options.turnMs;
+
+  while (Date.now() < turnEnds) {
+    const deletions = await dueDeliveries(shop, "delete", 1);
+    const batch = deletions.length > 0 ? deletions : await dueDeliveries(shop, "track", BRAZE_MAX_OBJECTS_PER_REQUEST);
+    if (batch.length === 0) return;
+    const outcome = deletions.length > 0 ? await sendDeletion(connection, batch[0]!) : await sendTrack(connection, batch);
+    await recordOutcome(shop, batch, outcome, options.retry);
+    if (outcome.kind !== "accepted" && outcome.kind !== "rejected") return; // Braze needs a break: end the turn
+  }
+}
+
+interface Connection {
+  shop: string;
+  endpoint: string;
+  apiKey: string;
+}
+
+// Packs rows into one /users/track request: attribute objects first, then events (Braze applies the
+// attributes of a request before its events), each array in the order received.
+async function sendTrack(connection: Connection, batch: DueDelivery[]): Promise<BatchOutcome> {
+  const attributes = batch.filter((row) => row.kind === "attributes");
+  const events = batch.filter((row) => row.kind === "event");
+  // Positions in Braze's answer follow the packed order, so keep the batch in that order too.
+  batch.splice(0, batch.length, ...attributes, ...events);
+  const body = {
+    ...(attributes.length > 0 ? { attributes: attributes.map((row) => JSON.parse(row.payload)) } : {}),
+    ...(events.length > 0 ? { events: events.map((row) => JSON.parse(row.payload)) } : {}),
+  };
+  const result = await postToBraze(connection.endpoint, connection.apiKey, "/users/track", body);
+  return classifyTrackAnswer(result, attributes.length);
+}
+
+async function sendDeletion(connection: Connection, row: DueDelivery): Promise<BatchOutcome> {
+  const result = await postToBraze(connection.endpoint, connection.apiKey, "/users/delete", JSON.parse(row.payload));
+  return classifyDeleteAnswer(result);
+}
+
+async function recordOutcome(shop: string, batch: DueDelivery[], outcome: BatchOutcome, retry: RetryPolicy) {
+  const now = new Date();
+  switch (outcome.kind) {
+    case "accepted": {
+      const delivered = batch.filter((_, position) => !outcome.failed.has(position)).map((row) => row.id);
+      await prisma.$transaction([
+        prisma.delivery.updateMany({
+          where: { id: { in: delivered } },
+          data: { status: "delivered", deliveredAt: now, attempts: { increment: 1 }, brazeResponse: outcome.response, lastError: null },
+        }),
+        ...[...outcome.failed].map(([position, reason]) =>
+          prisma.delivery.update({
+            where: { id: batch[position]!.id },
+            data: { status: "failed", attempts: { increment: 1 }, lastError: `Braze refused this object: ${reason}`, brazeResponse: outcome.response },
+          }),
+        ),
+        prisma.shop.update({ where: { domain: shop }, data: { lastDeliveredAt: now } }),
+      ]);
+      return;
+    }
+    case "rejected":
+      await prisma.delivery.updateMany({
+        where: { id: { in: batch.map((row) => row.id) } },
+        data: { status: "failed", attempts: { increment: 1 }, lastError: outcome.reason, brazeResponse: outcome.response },
+      });
+      return;
+    case "key_rejected":
+      await markKeyRejected(shop, outcome.reason);
+      return;
+    case "rate_limited":
+      await prisma.shop.update({ where: { domain: shop }, data: { rateLimitedUntil: rateLimitedUntil(outcome.headers, now) } });
+      return;
+    case "transient":
+      await prisma.$transaction(
+        batch.map((row) => {
+          const firstAttemptAt = row.firstAttemptAt ?? now;
+          const attempts = row.attempts + 1;
+          return prisma.delivery.update({
+            where: { id: row.id },
+            data: shouldDeadLetter(retry, firstAttemptAt, now)
+              ? { status: "dead_letter", attempts, firstAttemptAt, lastError: `${outcome.reason}; gave up after ${attempts} attempts` }
+              : {
+                  status: "retrying",
+                  attempts,
+                  firstAttemptAt,
+                  lastError: outcome.reason,
+                  nextAttemptAt: new Date(now.getTime() + backoffMs(retry, attempts)),
+                },
+          });
+        }),
+      );
+  }
+}
+
+// Deliveries pause (nothing is counted against them) until the merchant reconnects.
+async function markKeyRejected(shop: string, reason: string) {
+  await prisma.shop.update({ where: { domain: shop }, data: { connectionStatus: "broken", connectionError: reason } });
+}
+

@@ -1,0 +1,14 @@
+// `npm run worker`: a delivery worker process without the web server, for scaling out (usually on Postgres).
+const build = await import("./build/server/index.js");
+const { startDeliveryWorker, workerOptionsFromEnv } = build.entry.module;
+
+const options = workerOptionsFromEnv();
+const worker = startDeliveryWorker(options);
+console.log(`okendo-braze worker ${process.pid} started (${options.concurrency} concurrent turns)`);
+
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, async () => {
+    await worker.stop();
+    process.exit(0);
+  });
+}
