@@ -9,12 +9,16 @@ import {
   disconnectBraze,
   setIdentifyByCustomerId,
 } from "../settings/braze-connection.server";
+import { okendoConnectionView } from "../okendo/connection-view.server";
+import { rotateSigningSecret, saveOkendoProvidedSecret } from "../okendo/signing-secrets.server";
 import { BrazeConnectionCard } from "../ui/BrazeConnectionCard";
+import { OkendoConnectionCard } from "../ui/OkendoConnectionCard";
 import { AdvancedSettingsCard } from "../ui/AdvancedSettingsCard";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  return { connection: await brazeConnectionView(session.shop) };
+  const connection = await brazeConnectionView(session.shop);
+  return { connection, okendo: await okendoConnectionView(session.shop) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -37,17 +41,28 @@ export async function action({ request }: ActionFunctionArgs) {
     await setIdentifyByCustomerId(session.shop, form.get("identifyByCustomerId") === "true");
     return { ok: true as const, intent };
   }
+  if (intent === "rotate-secret") {
+    await rotateSigningSecret(session.shop);
+    return { ok: true as const, intent };
+  }
+  if (intent === "okendo-secret") {
+    const problem = await saveOkendoProvidedSecret(session.shop, String(form.get("okendoSecret") ?? ""));
+    return problem
+      ? data({ ok: false as const, fieldErrors: { okendoSecret: problem } }, { status: 422 })
+      : { ok: true as const, intent };
+  }
   return data({ ok: false as const, connectionError: `Unknown action "${String(intent)}".` }, { status: 400 });
 }
 
 export default function BrazeSettings() {
-  const { connection } = useLoaderData<typeof loader>();
+  const { connection, okendo } = useLoaderData<typeof loader>();
   return (
     <Page title="Braze">
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
             <BrazeConnectionCard connection={connection} />
+            <OkendoConnectionCard okendo={okendo} />
             <AdvancedSettingsCard identifyByCustomerId={connection.identifyByCustomerId} />
           </BlockStack>
         </Layout.Section>
