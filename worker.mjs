@@ -9,6 +9,8 @@ console.log(`okendo-braze worker ${process.pid} started (${options.concurrency} 
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, async () => {
     await worker.stop();
+    const { requests, delivered } = worker.totals;
+    console.log(`okendo-braze worker ${process.pid} stopped: ${delivered} objects delivered in ${requests} requests`);
     process.exit(0);
   });
 }

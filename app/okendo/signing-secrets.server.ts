@@ -83,7 +83,10 @@ export function verifySignature(shop: Shop, message: SignedMessage, rawBody: str
   let reason = "No signing secret is set up for this URL.";
   for (const secret of acceptedSecrets(shop, now)) {
     try {
-      new Webhook(secret).verify(rawBody, headers); // also enforces the 5-minute timestamp tolerance
+      // Also enforces the 5-minute timestamp tolerance. jsonParse: false — by default the library JSON.parses a
+      // correctly signed body and throws a plain SyntaxError on non-JSON, which turned "signed but not JSON"
+      // (400) into "Invalid signature" (401). The route parses the body itself after verifying.
+      new Webhook(secret).verify(rawBody, headers, { jsonParse: false });
       return { ok: true };
     } catch (error) {
       reason = error instanceof WebhookVerificationError ? error.message : "Invalid signature";

@@ -29,16 +29,24 @@ export function workerOptionsFromEnv(env: Record<string, string | undefined> = p
   };
 }
 
+export interface WorkerTotals {
+  requests: number; // requests sent to Braze
+  delivered: number; // objects Braze accepted
+}
+
 export interface RunningWorker {
+  totals: WorkerTotals;
   stop(): Promise<void>;
 }
 
 export function startDeliveryWorker(options: WorkerOptions = workerOptionsFromEnv()): RunningWorker {
   const controller = new AbortController();
+  const totals: WorkerTotals = { requests: 0, delivered: 0 };
   const loops = Array.from({ length: options.concurrency }, (_, index) =>
-    workLoop(`${hostname()}:${process.pid}:${index}`, options, controller.signal),
+    workLoop(`${hostname()}:${process.pid}:${index}`, { ...options, totals }, controller.signal),
   );
   return {
+    totals,
     async stop() {
       controller.abort();
       await Promise.all(loops);
@@ -46,7 +54,9 @@ export function startDeliveryWorker(options: WorkerOptions = workerOptionsFromEn
   };
 }
 
-async function workLoop(workerId: string, options: WorkerOptions, signal: AbortSignal) {
+type LoopOptions = WorkerOptions & { totals: WorkerTotals };
+
+async function workLoop(workerId: string, options: LoopOptions, signal: AbortSignal) {
   while (!signal.aborted) {
     let shop: string | null = null;
     try {
@@ -66,7 +76,7 @@ async function workLoop(workerId: string, options: WorkerOptions, signal: AbortS
   }
 }
 
-async function takeTurn(shop: string, options: WorkerOptions) {
+async function takeTurn(shop: string, options: LoopOptions) {
   const row = await prisma.shop.findUnique({ where: { domain: shop } });
   if (!row?.brazeEndpoint || !row.brazeApiKeyEncrypted) return;
   let apiKey: string;
@@ -85,6 +95,8 @@ async function takeTurn(shop: string, options: WorkerOptions) {
     if (batch.length === 0) return;
     const outcome = deletions.length > 0 ? await sendDeletion(connection, batch[0]!) : await sendTrack(connection, batch);
     await recordOutcome(shop, batch, outcome, options.retry);
+    options.totals.requests += 1;
+    if (outcome.kind === "accepted") options.totals.delivered += batch.length - outcome.failed.size;
     if (outcome.kind !== "accepted" && outcome.kind !== "rejected") return; // Braze needs a break: end the turn
   }
 }

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { authenticate } from "../shopify.server";
 import { applyOnce, customerDataRequested, customerRedacted, shopRedacted } from "../shopify/webhooks.server";
+import { wakeDeliveryWorker } from "../outbox/wake.server";
 
 // Shopify's three mandatory privacy topics share one URI (shopify.app.toml `compliance_topics`).
 export async function action({ request }: ActionFunctionArgs) {
@@ -11,7 +12,8 @@ export async function action({ request }: ActionFunctionArgs) {
       await applyOnce(webhook, (tx) => customerDataRequested(tx, shop, payload));
       break;
     case "CUSTOMERS_REDACT":
-      await applyOnce(webhook, (tx) => customerRedacted(tx, shop, payload));
+      // The Braze deletion is a queued delivery: wake the worker once it is committed.
+      if ((await applyOnce(webhook, (tx) => customerRedacted(tx, shop, payload))) === "applied") wakeDeliveryWorker();
       break;
     case "SHOP_REDACT":
       await applyOnce(webhook, (tx) => shopRedacted(tx, shop));

@@ -3,6 +3,7 @@
 import { Prisma } from "@prisma/client";
 import prisma from "../db.server";
 import { withoutCredentials } from "../settings/braze-connection.server";
+import { customerDataReport, redactCustomer, subjectOf } from "../privacy/customer-data.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -20,7 +21,7 @@ export async function applyOnce(webhook: ShopifyWebhook, effect: (tx: Tx) => Pro
         data: { eventId: webhook.eventId, shop: webhook.shop, topic: webhook.topic },
       });
       await effect(tx);
-    });
+    }, { timeout: 30_000 }); // a redaction of a busy customer can take longer than Prisma's 5 s default
     return "applied";
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return "duplicate";
@@ -28,7 +29,9 @@ export async function applyOnce(webhook: ShopifyWebhook, effect: (tx: Tx) => Pro
   }
 }
 
-// The merchant removed the app: forget its sessions and Braze key so nothing is forwarded any more.
+// The merchant removed the app: forget its sessions and Braze key so nothing is forwarded any more. Deliveries not
+// sent yet stay queued (the worker only serves connected shops): they go out if the merchant reinstalls and
+// reconnects, and shop/redact removes them 48 hours after uninstall otherwise.
 export async function appUninstalled(tx: Tx, shop: string) {
   await tx.session.deleteMany({ where: { shop } });
   await tx.shop.updateMany({ where: { domain: shop }, data: withoutCredentials });
@@ -40,44 +43,55 @@ export async function scopesUpdated(tx: Tx, shop: string, payload: unknown) {
   await tx.session.updateMany({ where: { shop }, data: { scope: current.map(String).join(",") } });
 }
 
-// 48 hours after uninstall Shopify asks us to remove everything we hold for the shop.
+// 48 hours after uninstall Shopify asks us to remove everything we hold for the shop. Deliveries also cascade from
+// the shop row; they are named here so the list is complete on its face.
 export async function shopRedacted(tx: Tx, shop: string) {
   await tx.session.deleteMany({ where: { shop } });
   await tx.privacyRequest.deleteMany({ where: { shop } });
+  await tx.delivery.deleteMany({ where: { shop } });
+  await tx.inboundMessage.deleteMany({ where: { shop } });
+  await tx.shopifyCustomer.deleteMany({ where: { shop } });
+  await tx.customerState.deleteMany({ where: { shop } });
   await tx.shop.deleteMany({ where: { domain: shop } });
   await tx.shopifyWebhookReceipt.deleteMany({ where: { shop, NOT: { topic: "SHOP_REDACT" } } });
 }
 
 interface CustomerPrivacyPayload {
   customer?: { id?: number | string; email?: string };
-  orders_requested?: unknown;
-  orders_to_redact?: unknown;
 }
 
-// The app keeps no per-customer data yet (it forwards events; it does not store customers), so the report
-// says so. The pipeline adds what it stores here.
+const requestedCustomerId = (payload: unknown) => {
+  const id = (payload as CustomerPrivacyPayload | null)?.customer?.id;
+  return id === undefined || id === null ? null : String(id);
+};
+
+// The report of what the app stores about the customer (app/privacy), kept for the merchant to hand over.
 export async function customerDataRequested(tx: Tx, shop: string, payload: unknown) {
-  const customer = (payload as CustomerPrivacyPayload).customer ?? {};
+  const report = await customerDataReport(tx, shop, subjectOf(payload));
+  const email = (payload as CustomerPrivacyPayload | null)?.customer?.email;
   await tx.privacyRequest.create({
     data: {
       shop,
       topic: "customers/data_request",
-      customerId: customer.id === undefined ? null : String(customer.id),
-      email: customer.email ?? null,
-      outcome: JSON.stringify({ stored: [] }),
+      customerId: requestedCustomerId(payload),
+      email: typeof email === "string" ? email : null,
+      outcome: JSON.stringify(report),
     },
   });
 }
 
+// Erases the customer here and queues their deletion in Braze (app/privacy). The request is kept as proof of
+// handling, without the address we were asked to forget: the outcome says what was removed and sent, in counts.
 export async function customerRedacted(tx: Tx, shop: string, payload: unknown) {
-  const customer = (payload as CustomerPrivacyPayload).customer ?? {};
+  const connection = await tx.shop.findUnique({ where: { domain: shop }, select: { connectionStatus: true } });
+  const outcome = await redactCustomer(tx, shop, subjectOf(payload), { connected: connection?.connectionStatus === "connected" });
   await tx.privacyRequest.create({
     data: {
       shop,
       topic: "customers/redact",
-      customerId: customer.id === undefined ? null : String(customer.id),
-      email: null, // the request is kept as proof of handling, without the address we were asked to forget
-      outcome: JSON.stringify({ removed: [] }),
+      customerId: requestedCustomerId(payload),
+      email: null,
+      outcome: JSON.stringify(outcome),
     },
   });
 }

@@ -6,14 +6,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { appEnv } from "./test-env.ts";
 
-export interface AppServer {
-  url: string;
-  databaseUrl: string;
-  process: ChildProcess;
-  output: () => string;
-  stop: () => Promise<void>;
-}
-
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -25,27 +17,46 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export interface AppServer extends ChildHandle {
+  url: string;
+  databaseUrl: string;
+  env: Record<string, string>;
+}
+
+export interface ChildHandle {
+  process: ChildProcess;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
 export async function startAppServer(env: Record<string, string> = {}): Promise<AppServer> {
   const port = await freePort();
   const databaseUrl = env.DATABASE_URL ?? `file:${path.join(mkdtempSync(path.join(tmpdir(), "okendo-braze-")), "app.sqlite")}`;
-  const fullEnv = { ...process.env, ...appEnv({ PORT: String(port), DATABASE_URL: databaseUrl, ...env }) };
-  execFileSync(process.execPath, ["scripts/migrate.mjs"], { env: fullEnv, stdio: "pipe" });
+  const fullEnv = appEnv({ PORT: String(port), DATABASE_URL: databaseUrl, ...env });
+  execFileSync(process.execPath, ["scripts/migrate.mjs"], { env: { ...process.env, ...fullEnv }, stdio: "pipe" });
 
-  const child = spawn(process.execPath, ["server.mjs"], { env: fullEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const server = spawnNode("server.mjs", fullEnv);
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilListening(url, server.process, server.output);
+  return { ...server, url, databaseUrl, env: fullEnv };
+}
+
+// `npm run worker`: a delivery worker process on the same database as the server.
+export function startWorkerProcess(server: AppServer, env: Record<string, string> = {}): ChildHandle {
+  return spawnNode("worker.mjs", { ...server.env, ...env });
+}
+
+function spawnNode(script: string, env: Record<string, string>): ChildHandle {
+  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
-
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilListening(url, child, () => output);
   return {
-    url,
-    databaseUrl,
     process: child,
     output: () => output,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
       }),

@@ -455,8 +455,9 @@ export async function startBrazeSimulator(options: BrazeSimulatorOptions = {}): 
     const apiKey = bearerToken(req.headers.authorization);
     const parsed = parseBody(raw);
     const outcome = answer(url.pathname, method, apiKey, parsed);
-    if (latencyMs > 0) await sleep(latencyMs);
 
+    // Recorded on arrival, before any simulated latency: like Braze, a request whose client dies while waiting
+    // for the answer has still been processed.
     const record: RecordedRequest = {
       id: nextId++,
       path: url.pathname,
@@ -469,6 +470,7 @@ export async function startBrazeSimulator(options: BrazeSimulatorOptions = {}): 
     };
     requests.push(record);
     if (outcome.injected) injected.add(record);
+    if (latencyMs > 0) await sleep(latencyMs);
     // Canned headers win, so a 429 can carry its own x-ratelimit-reset.
     send(res, outcome.status, outcome.body, { ...rateLimitHeaders(url.pathname, Date.now()), ...outcome.headers });
   }

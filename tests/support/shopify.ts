@@ -2,6 +2,8 @@
 import { getHmac, getJwt } from "@shopify/shopify-api/test-helpers";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { createRequire } from "node:module";
 import { TEST_API_KEY, TEST_API_SECRET } from "./test-env.ts";
 
 export async function mintSessionToken(shop: string): Promise<string> {
@@ -11,6 +13,13 @@ export async function mintSessionToken(shop: string): Promise<string> {
 }
 
 export function openDatabase(databaseUrl: string): PrismaClient {
+  if (databaseUrl.startsWith("postgres")) {
+    // Same schema, generated for Postgres by scripts/prisma-generate.mjs.
+    const { PrismaClient: PostgresClient } = createRequire(import.meta.url)("../../prisma/generated/postgres/client") as {
+      PrismaClient: new (options: { adapter: PrismaPg }) => PrismaClient;
+    };
+    return new PostgresClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 4 }) });
+  }
   return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: databaseUrl }) });
 }
 
