@@ -64,7 +64,22 @@ export async function accept(inbound: Inbound, interpretation: Interpretation): 
           note: interpretation.kind === "unmapped" ? interpretation.reason : null,
         },
       });
-      if (interpretation.kind === "unmapped") return 0;
+      if (interpretation.kind === "unmapped") {
+        // Shown in the activity log like any delivery, never picked up by the worker; retryable after a mapping change.
+        await tx.delivery.create({
+          data: {
+            shop: inbound.shop.domain,
+            inboundId: message.id,
+            kind: "unmapped",
+            identifierType: "none",
+            customerKey: "",
+            payload: "null",
+            status: "unmapped",
+            lastError: interpretation.reason,
+          },
+        });
+        return 0;
+      }
 
       const rows: Prisma.DeliveryCreateManyInput[] = [];
       for (const [index, normalized] of messages.entries()) {
