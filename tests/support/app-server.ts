@@ -29,13 +29,16 @@ export interface ChildHandle {
   stop: () => Promise<void>;
 }
 
-export async function startAppServer(env: Record<string, string> = {}): Promise<AppServer> {
+export async function startAppServer(
+  env: Record<string, string> = {},
+  options: { preload?: string[] } = {},
+): Promise<AppServer> {
   const port = await freePort();
   const databaseUrl = env.DATABASE_URL ?? `file:${path.join(mkdtempSync(path.join(tmpdir(), "okendo-braze-")), "app.sqlite")}`;
   const fullEnv = appEnv({ PORT: String(port), DATABASE_URL: databaseUrl, ...env });
   execFileSync(process.execPath, ["scripts/migrate.mjs"], { env: { ...process.env, ...fullEnv }, stdio: "pipe" });
 
-  const server = spawnNode("server.mjs", fullEnv);
+  const server = spawnNode("server.mjs", fullEnv, options.preload);
   const url = `http://127.0.0.1:${port}`;
   await waitUntilListening(url, server.process, server.output);
   return { ...server, url, databaseUrl, env: fullEnv };
@@ -46,8 +49,9 @@ export function startWorkerProcess(server: AppServer, env: Record<string, string
   return spawnNode("worker.mjs", { ...server.env, ...env });
 }
 
-function spawnNode(script: string, env: Record<string, string>): ChildHandle {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+function spawnNode(script: string, env: Record<string, string>, preload: string[] = []): ChildHandle {
+  const args = [...preload.flatMap((module) => ["--import", module]), script];
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));

@@ -1,0 +1,114 @@
+// Who Braze sees, per the shop's "Use Shopify Customer ID for Braze user identification" toggle, through the
+// signed ingress, the worker and Braze (simulator), with Shopify's Admin API replaced at the network edge.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { PrismaClient } from "@prisma/client";
+import { startAppServer, type AppServer } from "../support/app-server.ts";
+import { startBrazeSimulator, type BrazeSimulator } from "../support/braze-simulator.ts";
+import { startShopifyAdminStandIn, type ShopifyAdminStandIn } from "../support/shopify-admin-stand-in.ts";
+import { openDatabase } from "../support/shopify.ts";
+import { createShop, postOkendo, waitFor, type TestShop } from "../support/okendo.ts";
+
+let simulator: BrazeSimulator;
+let shopifyAdmin: ShopifyAdminStandIn;
+let app: AppServer;
+let db: PrismaClient;
+
+beforeAll(async () => {
+  simulator = await startBrazeSimulator();
+  shopifyAdmin = await startShopifyAdminStandIn();
+  app = await startAppServer(
+    { BRAZE_EXTRA_ENDPOINTS: simulator.url, SHOPIFY_ADMIN_STAND_IN: shopifyAdmin.url, DELIVERY_POLL_MS: "50" },
+    { preload: ["./tests/support/shopify-admin-redirect.mjs"] },
+  );
+  db = openDatabase(app.databaseUrl);
+});
+afterAll(async () => {
+  await db.$disconnect();
+  await app.stop();
+  await shopifyAdmin.close();
+  await simulator.close();
+});
+beforeEach(() => {
+  shopifyAdmin.failWith = null;
+});
+
+function surveyFrom(customer: Record<string, string>) {
+  return {
+    event: "Submitted Okendo Survey",
+    occurredAt: "2026-11-26T09:30:00Z",
+    customer,
+    properties: { survey_id: crypto.randomUUID(), nps: 10 },
+  };
+}
+
+async function sentToBraze(shop: TestShop, customer: Record<string, string>) {
+  const body = surveyFrom(customer);
+  const { response } = await postOkendo(app.url, shop, body);
+  expect(response.status).toBe(200);
+  const surveyId = body.properties.survey_id;
+  return waitFor(() =>
+    simulator.events().find((event) => (event.properties as { survey_id?: string }).survey_id === surveyId),
+  );
+}
+
+function identifiersOf(object: Record<string, unknown>) {
+  return ["external_id", "user_alias", "braze_id"].filter((key) => key in object);
+}
+
+describe("Shopify Customer ID toggle on", () => {
+  it("uses the customer ID the message carries", async () => {
+    const shop = await createShop(db, { brazeUrl: simulator.url, identifyByCustomerId: true });
+    const event = await sentToBraze(shop, { email: "ana@example.com", shopifyCustomerId: "7001" });
+    expect(event.external_id).toBe("7001");
+    expect(identifiersOf(event)).toEqual(["external_id"]);
+    expect(event).not.toHaveProperty("email");
+  });
+
+  it("looks an email up in Shopify once, then uses the cached customer ID", async () => {
+    const shop = await createShop(db, { brazeUrl: simulator.url, identifyByCustomerId: true });
+    shopifyAdmin.customers.set(shop.domain, [{ id: "8123", email: "bo@example.com" }]);
+
+    expect((await sentToBraze(shop, { email: "Bo@Example.com" })).external_id).toBe("8123");
+    expect((await sentToBraze(shop, { email: "bo@example.com" })).external_id).toBe("8123");
+    expect(shopifyAdmin.lookups.filter((lookup) => lookup.shop === shop.domain)).toHaveLength(1);
+  });
+
+  it("falls back to Braze's email identifier when Shopify has no such customer, and says so", async () => {
+    const shop = await createShop(db, { brazeUrl: simulator.url, identifyByCustomerId: true });
+    const event = await sentToBraze(shop, { email: "guest@example.com" });
+    expect(event.email).toBe("guest@example.com");
+    expect(identifiersOf(event)).toEqual([]);
+    const row = await db.delivery.findFirstOrThrow({ where: { shop: shop.domain, kind: "event" } });
+    expect(row.identifierType).toBe("email");
+    expect(row.note).toContain("No Shopify customer has this email");
+  });
+
+  it("falls back to the email identifier when the Shopify look-up fails, and says so", async () => {
+    const shop = await createShop(db, { brazeUrl: simulator.url, identifyByCustomerId: true });
+    shopifyAdmin.failWith = 500;
+    const event = await sentToBraze(shop, { email: "cy@example.com" });
+    expect(event.email).toBe("cy@example.com");
+    const row = await db.delivery.findFirstOrThrow({ where: { shop: shop.domain, kind: "event" } });
+    expect(row.note).toContain("Shopify customer look-up failed");
+  });
+});
+
+describe("Shopify Customer ID toggle off", () => {
+  it("uses the normalized email address as external_id", async () => {
+    const shop = await createShop(db, { brazeUrl: simulator.url, identifyByCustomerId: false });
+    const event = await sentToBraze(shop, { email: "  Dee@Example.COM ", shopifyCustomerId: "9001" });
+    expect(event.external_id).toBe("dee@example.com");
+    expect(identifiersOf(event)).toEqual(["external_id"]);
+  });
+
+  it("stores a message with no usable identifier as failed with the reason, and sends nothing", async () => {
+    const shop = await createShop(db, { brazeUrl: simulator.url, identifyByCustomerId: false });
+    const { response } = await postOkendo(app.url, shop, surveyFrom({ shopifyCustomerId: "9002" }));
+    expect(response.status).toBe(200);
+    const row = await db.delivery.findFirstOrThrow({ where: { shop: shop.domain } });
+    expect(row.status).toBe("failed");
+    expect(row.lastError).toContain("No email address for this customer");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(simulator.requests.filter((request) => JSON.stringify(request.body).includes("9002"))).toEqual([]);
+  });
+});
