@@ -7,7 +7,7 @@
 //    "properties": {...}, "attributes": {...}}
 //
 // People write these by hand, so every problem names its JSON path and says how to fix it; the
-// ingress answers them in a 400 and stores nothing.
+// ingress answers them in a 422 and stores nothing.
 import { z } from "zod";
 import { CATALOG_EVENT_NAMES, catalogEntry, isCatalogEventName, type CatalogEventName } from "../catalog/catalog";
 import { normalizeEmail, normalizeShopifyCustomerId, type CatalogEvent, type CustomerRef } from "../catalog/types";
