@@ -1,19 +1,25 @@
 // `npm run demo`: the whole product on this machine, on SQLite, with a local Braze simulator playing Braze and
-// a demo page playing Shopify admin. Ctrl-C stops everything.
+// a demo page playing Shopify admin. It connects a demo shop, sends a realistic sample of signed Okendo
+// deliveries through the real ingress, and reports what Braze received. Ctrl-C stops everything.
+// `--once`: print the report and exit (0 when every catalog event reached Braze exactly once), used by CI.
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
+import { Webhook } from "standardwebhooks";
 import { startBrazeSimulator } from "../tests/support/braze-simulator.ts";
-import { mintDemoSessionToken } from "../app/demo/demo-mode.server.ts";
+import { adminPageUrl, mintDemoSessionToken } from "../app/demo/demo-mode.server.ts";
 
 const shop = "okendo-braze-demo.myshopify.com";
 const port = Number(process.env.PORT || 3000);
 const appUrl = `http://localhost:${port}`;
 const databaseFile = "data/demo.sqlite";
-const once = process.argv.includes("--once"); // print the report and exit (used by CI)
+const once = process.argv.includes("--once");
 
-console.log("Building the app…");
-execFileSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "vite:build"], { stdio: "ignore" });
+if (buildIsStale()) {
+  console.log("Building the app…");
+  execFileSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "vite:build"], { stdio: "ignore" });
+}
 
 const simulator = await startBrazeSimulator();
 mkdirSync("data", { recursive: true });
@@ -32,7 +38,7 @@ const env = {
   BRAZE_EXTRA_ENDPOINTS: simulator.url,
   OKENDO_BRAZE_DEMO_SHOP: shop,
 };
-Object.assign(process.env, env); // the token minting below signs with the same secret as the server
+Object.assign(process.env, env); // the token minting below signs with the server's secret
 
 execFileSync(process.execPath, ["scripts/migrate.mjs"], { env, stdio: "ignore" });
 const server = spawn(process.execPath, ["server.mjs"], { env, stdio: ["ignore", "ignore", "inherit"] });
@@ -42,6 +48,7 @@ async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   server.kill("SIGTERM");
+  await new Promise((resolve) => (server.exitCode === null ? server.once("exit", resolve) : resolve()));
   await simulator.close();
   process.exit(code);
 }
@@ -58,27 +65,109 @@ await waitFor(appUrl);
 const { PrismaClient } = await import("@prisma/client");
 const { PrismaBetterSQLite3 } = await import("@prisma/adapter-better-sqlite3");
 const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: env.DATABASE_URL }) });
+// What Shopify's token exchange stores at install.
 await db.session.create({
   data: { id: `offline_${shop}`, shop, state: "", isOnline: false, scope: "read_customers", accessToken: "demo" },
 });
 await db.$disconnect();
 
-// Connect the demo shop to the simulator through the settings screen's own action.
+// Connect the demo shop to the simulator through the settings screen's own action, then read the shop's Okendo
+// URL and signing secret off the settings page, as a merchant would.
 const token = await mintDemoSessionToken(shop);
+const admin = { authorization: `Bearer ${token}`, "user-agent": "Mozilla/5.0 (okendo-braze demo)" };
 const connected = await fetch(`${appUrl}/app?index`, {
   method: "POST",
-  headers: { authorization: `Bearer ${token}`, "user-agent": "okendo-braze-demo (Mozilla/5.0)" },
+  headers: admin,
   body: new URLSearchParams({ intent: "connect", endpoint: simulator.url, apiKey: `valid-demo-${randomBytes(8).toString("hex")}` }),
 });
 if (!connected.ok) throw new Error(`Connecting the demo shop failed: HTTP ${connected.status}`);
+const settingsPage = await (await fetch(`${appUrl}${adminPageUrl(shop, token)}`, { headers: admin })).text();
+const webhookUrl = /value="(http[^"]*\/webhooks\/okendo\/[^"]+)"/.exec(settingsPage)?.[1];
+const secret = /value="(whsec_[^"]+)"/.exec(settingsPage)?.[1];
+if (!webhookUrl || !secret) throw new Error("The settings page did not show the Okendo URL and signing secret.");
+
+// The sample: Okendo's native webhooks for what Okendo sends natively (a review, a loyalty enrolment, points
+// earned, and a review edit, which is not a catalog event and is kept as "unmapped"), an envelope for every other
+// catalog event, a redelivery of an accepted message, and a delivery with a bad signature.
+const fixtures = (folder) =>
+  readdirSync(`tests/fixtures/${folder}`)
+    .sort()
+    .map((file) => JSON.parse(readFileSync(path.join("tests/fixtures", folder, file), "utf8")));
+const natives = fixtures("native").filter((fixture) =>
+  ["review.create", "review.update", "loyalty_customer.create", "loyalty_earning_transaction.create"].includes(
+    fixture.delivery.topic,
+  ),
+);
+const nativeEvents = new Set(["Okendo Review Created", "Enrolled in Okendo Loyalty", "Okendo Loyalty Points Awarded"]);
+const envelopes = fixtures("envelopes")
+  .map((fixture) => fixture.envelope)
+  .filter((envelope) => !nativeEvents.has(envelope.event));
+const sent = [];
+for (const body of [...natives.map((fixture) => fixture.delivery), ...envelopes]) sent.push(await deliver(body));
+const duplicate = await deliver(envelopes[0], { id: sent.at(-1).id });
+const badSignature = await deliver(envelopes[1], { secret: `whsec_${randomBytes(24).toString("base64")}` });
+
+const expected = new Set([...nativeEvents, ...envelopes.map((envelope) => envelope.event)]);
+const deadline = Date.now() + 20_000;
+while (Date.now() < deadline && receivedNames().size < expected.size) await sleep(100);
+await sleep(500); // anything sent twice would show up by now
+
+const counts = new Map();
+for (const event of simulator.events()) counts.set(event.name, (counts.get(event.name) ?? 0) + 1);
+const deliveredOnce = [...expected].filter((name) => counts.get(name) === 1);
+console.log("\nWhat Braze received, per event:");
+for (const name of expected) console.log(`  ${String(counts.get(name) ?? 0).padStart(3)} × ${name}`);
+console.log(`  ${simulator.attributes().length} attribute updates, in ${simulator.requests.length} /users/track requests`);
+const unmapped = sent.filter((delivery) => delivery.body.includes('"unmapped"')).length;
+console.log(`Okendo review edit (not a catalog event): stored as unmapped (${unmapped}), visible in the activity log`);
+console.log(`Redelivery of an accepted message: HTTP ${duplicate.status} ${duplicate.body} — not sent again`);
+console.log(`Bad signature: HTTP ${badSignature.status} ${badSignature.body} — nothing stored`);
+const ok = deliveredOnce.length === expected.size && duplicate.status === 200 && badSignature.status === 401;
+console.log(`\n${deliveredOnce.length} of ${expected.size} catalog events delivered exactly once${ok ? "" : " — SOMETHING IS WRONG"}.`);
 
 console.log(`
 Okendo → Braze demo is running.
-  Admin pages (settings):  ${appUrl}/demo
-  Braze simulator:         ${simulator.url}  (requests it received: ${simulator.url}/__simulator/requests)
-  Demo shop:               ${shop}, connected to the simulator
+  Admin pages:       ${appUrl}/demo
+  Okendo webhook:    ${webhookUrl} (signing secret on the settings page)
+  Braze simulator:   ${simulator.url}  (what it received: ${simulator.url}/__simulator/requests)
 Press Ctrl-C to stop.`);
-if (once) await stop(0);
+if (once) await stop(ok ? 0 : 1);
+
+async function deliver(body, options = {}) {
+  const raw = JSON.stringify(body);
+  const id = options.id ?? `msg_${randomBytes(12).toString("hex")}`;
+  const now = new Date();
+  const response = await fetch(webhookUrl, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "svix-id": id,
+      "svix-timestamp": String(Math.floor(now.getTime() / 1000)),
+      "svix-signature": new Webhook(options.secret ?? secret).sign(id, now, raw),
+    },
+    body: raw,
+  });
+  return { id, status: response.status, body: await response.text() };
+}
+
+function receivedNames() {
+  return new Set(simulator.events().map((event) => event.name));
+}
+
+function buildIsStale() {
+  const built = statSync("build/server/index.js", { throwIfNoEntry: false });
+  if (!built) return true;
+  const newest = (dir) =>
+    readdirSync(dir, { withFileTypes: true }).reduce((latest, entry) => {
+      const full = path.join(dir, entry.name);
+      return Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
+    }, 0);
+  return newest("app") > built.mtimeMs;
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 async function waitFor(url) {
   for (let i = 0; i < 200; i++) {
@@ -86,7 +175,7 @@ async function waitFor(url) {
       await fetch(url);
       return;
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
   }
   throw new Error(`${url} did not come up`);

@@ -1,0 +1,53 @@
+// `npm run demo` as a newcomer runs it: its report must show every catalog event delivered once, the duplicate
+// and the bad signature not delivered, and Ctrl-C must leave nothing running.
+import { spawn } from "node:child_process";
+import { expect, it } from "vitest";
+import { CATALOG_EVENT_NAMES } from "../../app/catalog/catalog.ts";
+import { freePort } from "../support/app-server.ts";
+
+function runDemo(args: string[], port: number) {
+  const child = spawn(process.execPath, ["scripts/demo.mjs", ...args], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+async function portIsFree(port: number) {
+  return fetch(`http://127.0.0.1:${port}/`).then(
+    () => false,
+    () => true,
+  );
+}
+
+it("reports every catalog event delivered exactly once, the duplicate and the bad signature not delivered", async () => {
+  const port = await freePort();
+  const demo = runDemo(["--once"], port);
+  expect(await demo.exited).toBe(0);
+  const report = demo.output();
+  for (const name of CATALOG_EVENT_NAMES) expect(report).toContain(`  1 × ${name}\n`);
+  expect(report).toContain("15 of 15 catalog events delivered exactly once.");
+  expect(report).toMatch(/Redelivery of an accepted message: HTTP 200 \{"status":"duplicate"\} — not sent again/);
+  expect(report).toMatch(/Bad signature: HTTP 401 .* — nothing stored/);
+  expect(report).toContain(`Admin pages:       http://localhost:${port}/demo`);
+  expect(await portIsFree(port)).toBe(true);
+}, 90_000);
+
+it("serves the admin pages until Ctrl-C, then leaves nothing running", async () => {
+  const port = await freePort();
+  const demo = runDemo([], port);
+  const deadline = Date.now() + 60_000;
+  while (!demo.output().includes("Press Ctrl-C to stop.") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+
+  const page = await fetch(`http://127.0.0.1:${port}/demo`, { redirect: "manual" });
+  expect(page.status).toBe(302);
+  expect(page.headers.get("location")).toContain("id_token=");
+
+  demo.child.kill("SIGINT");
+  expect(await demo.exited).toBe(0);
+  expect(await portIsFree(port)).toBe(true);
+}, 90_000);
