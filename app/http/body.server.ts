@@ -21,6 +21,11 @@ export async function readBodyWithLimit(request: Request, limitBytes: number): P
   return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
 }
 
+// Answered before the body was read: close the connection, or the client's next request on it is lost.
+export function bodyTooLargeResponse(): Response {
+  return jsonResponse(413, { error: "The body is larger than 1 MiB." }, { connection: "close" });
+}
+
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 }

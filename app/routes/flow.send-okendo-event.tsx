@@ -2,7 +2,7 @@
 // Flow treats only 200 as success; a 4xx fails the step and shows our message to the merchant; a 5xx is retried.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { authenticate } from "../shopify.server";
-import { BodyTooLarge, jsonResponse, readBodyWithLimit } from "../http/body.server";
+import { BodyTooLarge, bodyTooLargeResponse, jsonResponse, readBodyWithLimit } from "../http/body.server";
 import { ensureShop } from "../settings/braze-connection.server";
 import { isSignedByShopify, readFlowActionRun, runSendOkendoEvent } from "../flow/send-okendo-event.server";
 
@@ -18,7 +18,7 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     rawBody = await readBodyWithLimit(request.clone(), MAX_BODY_BYTES);
   } catch (error) {
-    if (error instanceof BodyTooLarge) return jsonResponse(413, { error: "The body is larger than 1 MiB." });
+    if (error instanceof BodyTooLarge) return bodyTooLargeResponse();
     throw error;
   }
   if (!isSignedByShopify(rawBody, request.headers.get("x-shopify-hmac-sha256"), process.env.SHOPIFY_API_SECRET ?? "")) {

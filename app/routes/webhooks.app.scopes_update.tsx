@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { authenticate } from "../shopify.server";
-import { applyOnce, scopesUpdated } from "../shopify/webhooks.server";
+import { applyOnce, receiveShopifyWebhook, scopesUpdated, webhookMethodNotAllowed } from "../shopify/webhooks.server";
+
+export const loader = webhookMethodNotAllowed;
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { shop, topic, webhookId, eventId, payload } = await authenticate.webhook(request);
-  await applyOnce({ shop, topic, eventId: eventId ?? webhookId, payload }, (tx) => scopesUpdated(tx, shop, payload));
+  const webhook = await receiveShopifyWebhook(request);
+  await applyOnce(webhook, (tx) => scopesUpdated(tx, webhook.shop, webhook.payload));
   return new Response(null, { status: 200 });
 }

@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { authenticate } from "../shopify.server";
-import { appUninstalled, applyOnce } from "../shopify/webhooks.server";
+import { appUninstalled, applyOnce, receiveShopifyWebhook, webhookMethodNotAllowed } from "../shopify/webhooks.server";
+
+export const loader = webhookMethodNotAllowed;
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { shop, topic, webhookId, eventId, payload } = await authenticate.webhook(request);
-  await applyOnce({ shop, topic, eventId: eventId ?? webhookId, payload }, (tx) => appUninstalled(tx, shop));
+  const webhook = await receiveShopifyWebhook(request);
+  await applyOnce(webhook, (tx) => appUninstalled(tx, webhook.shop));
   return new Response(null, { status: 200 });
 }

@@ -1,12 +1,20 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { authenticate } from "../shopify.server";
-import { applyOnce, customerDataRequested, customerRedacted, shopRedacted } from "../shopify/webhooks.server";
+import {
+  applyOnce,
+  customerDataRequested,
+  customerRedacted,
+  receiveShopifyWebhook,
+  shopRedacted,
+  webhookMethodNotAllowed,
+} from "../shopify/webhooks.server";
 import { wakeDeliveryWorker } from "../outbox/wake.server";
+
+export const loader = webhookMethodNotAllowed;
 
 // Shopify's three mandatory privacy topics share one URI (shopify.app.toml `compliance_topics`).
 export async function action({ request }: ActionFunctionArgs) {
-  const { shop, topic, webhookId, eventId, payload } = await authenticate.webhook(request);
-  const webhook = { shop, topic, eventId: eventId ?? webhookId, payload };
+  const webhook = await receiveShopifyWebhook(request);
+  const { shop, topic, payload } = webhook;
   switch (topic) {
     case "CUSTOMERS_DATA_REQUEST":
       await applyOnce(webhook, (tx) => customerDataRequested(tx, shop, payload));

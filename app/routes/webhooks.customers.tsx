@@ -1,13 +1,14 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { authenticate } from "../shopify.server";
-import { applyOnce } from "../shopify/webhooks.server";
+import { applyOnce, receiveShopifyWebhook, webhookMethodNotAllowed } from "../shopify/webhooks.server";
 import { customerDeleted, customerSaved } from "../shopify/customers-webhooks.server";
 
 // customers/create, customers/update and customers/delete share one URI (shopify.app.toml); they only keep the
 // identity cache in sync.
+export const loader = webhookMethodNotAllowed;
+
 export async function action({ request }: ActionFunctionArgs) {
-  const { shop, topic, webhookId, eventId, payload } = await authenticate.webhook(request);
-  const webhook = { shop, topic, eventId: eventId ?? webhookId, payload };
+  const webhook = await receiveShopifyWebhook(request);
+  const { shop, topic, payload } = webhook;
   switch (topic) {
     case "CUSTOMERS_CREATE":
     case "CUSTOMERS_UPDATE":

@@ -1,7 +1,7 @@
 // Okendo → this app: one URL per shop, Standard Webhooks / Svix signatures. Authenticate, parse, hand over.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import prisma from "../db.server";
-import { BodyTooLarge, jsonResponse, readBodyWithLimit } from "../http/body.server";
+import { BodyTooLarge, bodyTooLargeResponse, jsonResponse, readBodyWithLimit } from "../http/body.server";
 import { signatureHeaders, verifySignature } from "../okendo/signing-secrets.server";
 import { ingestOkendoDelivery } from "../okendo/ingest.server";
 
@@ -20,7 +20,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     rawBody = await readBodyWithLimit(request, MAX_BODY_BYTES);
   } catch (error) {
-    if (error instanceof BodyTooLarge) return jsonResponse(413, { error: "The body is larger than 1 MiB." });
+    if (error instanceof BodyTooLarge) return bodyTooLargeResponse();
     throw error;
   }
 

@@ -1,7 +1,9 @@
 // Effects of Shopify's app and privacy webhooks. Each delivery is applied once: a redelivery (same event id)
 // finds its receipt and changes nothing.
 import { Prisma } from "@prisma/client";
+import { InvalidShopError } from "@shopify/shopify-api";
 import prisma from "../db.server";
+import { authenticate } from "../shopify.server";
 import { withoutCredentials } from "../settings/braze-connection.server";
 import { customerDataReport, redactCustomer, subjectOf } from "../privacy/customer-data.server";
 
@@ -12,6 +14,25 @@ export interface ShopifyWebhook {
   topic: string;
   eventId: string;
   payload: unknown;
+}
+
+// Verifies the HMAC (401 when wrong) and Shopify's headers (400 when missing or not a shop domain).
+export async function receiveShopifyWebhook(request: Request): Promise<ShopifyWebhook> {
+  try {
+    const { shop, topic, webhookId, eventId, payload } = await authenticate.webhook(request);
+    // X-Shopify-Event-Id is the same for every delivery of one event; older deliveries only carry a webhook id.
+    return { shop, topic, eventId: eventId ?? webhookId, payload };
+  } catch (error) {
+    if (error instanceof InvalidShopError) {
+      throw new Response("X-Shopify-Shop-Domain is not a myshopify.com domain.", { status: 400 });
+    }
+    throw error;
+  }
+}
+
+// Shopify only POSTs to webhook URLs.
+export function webhookMethodNotAllowed() {
+  return new Response(null, { status: 405, headers: { allow: "POST" } });
 }
 
 export async function applyOnce(webhook: ShopifyWebhook, effect: (tx: Tx) => Promise<void>): Promise<"applied" | "duplicate"> {
@@ -52,6 +73,8 @@ export async function shopRedacted(tx: Tx, shop: string) {
   await tx.inboundMessage.deleteMany({ where: { shop } });
   await tx.shopifyCustomer.deleteMany({ where: { shop } });
   await tx.customerState.deleteMany({ where: { shop } });
+  await tx.eventSetting.deleteMany({ where: { shop } });
+  await tx.eventDailyCount.deleteMany({ where: { shop } });
   await tx.shop.deleteMany({ where: { domain: shop } });
   await tx.shopifyWebhookReceipt.deleteMany({ where: { shop, NOT: { topic: "SHOP_REDACT" } } });
 }
