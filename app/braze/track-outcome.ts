@@ -11,7 +11,7 @@ export type BatchOutcome =
   | { kind: "transient"; reason: string }; // try again later
 
 // Positions: attribute objects first, then events, as the worker packs them.
-export function classifyTrackAnswer(result: BrazeCallResult, attributeCount: number): BatchOutcome {
+export function classifyTrackAnswer(result: BrazeCallResult, attributeCount: number, objectCount: number): BatchOutcome {
   if (!result.reached) return { kind: "transient", reason: result.error };
   const { status, body, headers } = result.answer;
   const response = JSON.stringify(body);
@@ -24,6 +24,8 @@ export function classifyTrackAnswer(result: BrazeCallResult, attributeCount: num
       for (const error of errors as { type?: unknown; input_array?: unknown; index?: unknown }[]) {
         if (typeof error?.index !== "number") continue;
         const position = error.input_array === "events" ? attributeCount + error.index : error.index;
+        // An error that names no object of this request cannot fail one; the request itself was processed.
+        if (position < 0 || position >= objectCount) continue;
         failed.set(position, typeof error.type === "string" ? error.type : JSON.stringify(error));
       }
     }
@@ -45,5 +47,5 @@ export function classifyDeleteAnswer(result: BrazeCallResult): BatchOutcome {
       response: JSON.stringify(result.answer.body),
     };
   }
-  return classifyTrackAnswer(result, 0);
+  return classifyTrackAnswer(result, 0, 1);
 }

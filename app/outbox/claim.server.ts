@@ -2,9 +2,32 @@
 // (which keeps each user's objects in order) while different shops go out in parallel. Shops take turns,
 // least recently served first, so one busy shop cannot starve the others. A worker that dies keeps its turn
 // only until the lease expires.
+//
+// Queries are composed with one Prisma.sql and handed whole to whichever client runs them: the Postgres client
+// is generated separately and does not accept the SQLite client's fragments nested in its own templates.
+import { Prisma } from "@prisma/client";
 import prisma, { dialect } from "../db.server";
 
-const DUE_STATUSES = ["queued", "retrying"];
+// A row worth sending now: due, and not held back behind an earlier row of the same user that waits for a retry
+// (a user's objects reach Braze in the order received). Claims use the same rule as the batch query; a shop
+// claimed for a row the batch query would skip would be claimed again and again without sending anything.
+function sendable(now: Date) {
+  return Prisma.sql`d."status" IN ('queued', 'retrying') AND d."nextAttemptAt" <= ${now}
+    AND (d."kind" = 'delete' OR NOT EXISTS (
+      SELECT 1 FROM "Delivery" e WHERE e."shop" = d."shop" AND e."customerKey" = d."customerKey" AND e."id" < d."id"
+        AND e."status" IN ('queued', 'retrying') AND e."nextAttemptAt" > ${now}))`;
+}
+
+function nextShop(now: Date, lock: Prisma.Sql) {
+  return Prisma.sql`
+    SELECT s."domain" FROM "Shop" s
+    WHERE s."connectionStatus" = 'connected'
+      AND (s."deliveryLeaseUntil" IS NULL OR s."deliveryLeaseUntil" < ${now})
+      AND (s."rateLimitedUntil" IS NULL OR s."rateLimitedUntil" <= ${now})
+      AND EXISTS (SELECT 1 FROM "Delivery" d WHERE d."shop" = s."domain" AND ${sendable(now)})
+    ORDER BY s."lastTurnAt" ASC NULLS FIRST
+    LIMIT 1 ${lock}`;
+}
 
 export async function claimTurn(workerId: string, leaseMs: number): Promise<string | null> {
   const now = new Date();
@@ -13,16 +36,7 @@ export async function claimTurn(workerId: string, leaseMs: number): Promise<stri
   if (dialect === "postgres") {
     // Several worker processes: SKIP LOCKED lets each take a different shop without waiting on the others.
     return prisma.$transaction(async (tx) => {
-      const [row] = await tx.$queryRaw<{ domain: string }[]>`
-        SELECT s."domain" FROM "Shop" s
-        WHERE s."connectionStatus" = 'connected'
-          AND (s."deliveryLeaseUntil" IS NULL OR s."deliveryLeaseUntil" < ${now})
-          AND (s."rateLimitedUntil" IS NULL OR s."rateLimitedUntil" <= ${now})
-          AND EXISTS (SELECT 1 FROM "Delivery" d WHERE d."shop" = s."domain"
-                      AND d."status" IN ('queued', 'retrying') AND d."nextAttemptAt" <= ${now})
-        ORDER BY s."lastTurnAt" ASC NULLS FIRST
-        LIMIT 1
-        FOR UPDATE OF s SKIP LOCKED`;
+      const [row] = await tx.$queryRaw<{ domain: string }[]>(nextShop(now, Prisma.raw("FOR UPDATE OF s SKIP LOCKED")));
       if (!row) return null;
       await tx.shop.update({ where: { domain: row.domain }, data: lease });
       return row.domain;
@@ -30,16 +44,7 @@ export async function claimTurn(workerId: string, leaseMs: number): Promise<stri
   }
 
   // SQLite has one writer at a time, so a conditional update is the claim: it succeeds for exactly one worker.
-  const candidate = await prisma.shop.findFirst({
-    where: {
-      connectionStatus: "connected",
-      OR: [{ deliveryLeaseUntil: null }, { deliveryLeaseUntil: { lt: now } }],
-      AND: [{ OR: [{ rateLimitedUntil: null }, { rateLimitedUntil: { lte: now } }] }],
-      deliveries: { some: { status: { in: DUE_STATUSES }, nextAttemptAt: { lte: now } } },
-    },
-    orderBy: { lastTurnAt: { sort: "asc", nulls: "first" } },
-    select: { domain: true },
-  });
+  const [candidate] = await prisma.$queryRaw<{ domain: string }[]>(nextShop(now, Prisma.empty));
   if (!candidate) return null;
   const { count } = await prisma.shop.updateMany({
     where: { domain: candidate.domain, OR: [{ deliveryLeaseUntil: null }, { deliveryLeaseUntil: { lt: now } }] },
@@ -63,24 +68,13 @@ export interface DueDelivery {
   firstAttemptAt: Date | null;
 }
 
-// The shop's next objects, oldest first, skipping any whose user still has an earlier object waiting for a
-// retry: a user's objects reach Braze in the order they were received.
+// The shop's next objects to send, oldest first: Braze objects for /users/track, or user deletions.
 export async function dueDeliveries(shop: string, kind: "track" | "delete", limit: number): Promise<DueDelivery[]> {
-  const now = new Date();
-  const rows =
-    kind === "track"
-      ? await prisma.$queryRaw<DueDelivery[]>`
-          SELECT d."id", d."kind", d."payload", d."attempts", d."firstAttemptAt" FROM "Delivery" d
-          WHERE d."shop" = ${shop} AND d."status" IN ('queued', 'retrying') AND d."nextAttemptAt" <= ${now}
-            AND d."kind" IN ('event', 'attributes')
-            AND NOT EXISTS (SELECT 1 FROM "Delivery" e WHERE e."shop" = d."shop" AND e."customerKey" = d."customerKey"
-                            AND e."id" < d."id" AND e."status" IN ('queued', 'retrying') AND e."nextAttemptAt" > ${now})
-          ORDER BY d."id" LIMIT ${limit}`
-      : await prisma.$queryRaw<DueDelivery[]>`
-          SELECT d."id", d."kind", d."payload", d."attempts", d."firstAttemptAt" FROM "Delivery" d
-          WHERE d."shop" = ${shop} AND d."status" IN ('queued', 'retrying') AND d."nextAttemptAt" <= ${now}
-            AND d."kind" = 'delete'
-          ORDER BY d."id" LIMIT ${limit}`;
+  const kinds = kind === "track" ? Prisma.sql`('event', 'attributes')` : Prisma.sql`('delete')`;
+  const rows = await prisma.$queryRaw<DueDelivery[]>(Prisma.sql`
+    SELECT d."id", d."kind", d."payload", d."attempts", d."firstAttemptAt" FROM "Delivery" d
+    WHERE d."shop" = ${shop} AND d."kind" IN ${kinds} AND ${sendable(new Date())}
+    ORDER BY d."id" LIMIT ${limit}`);
   // Drivers differ on integer and date types; normalize once here.
   return rows.map((row) => ({
     ...row,

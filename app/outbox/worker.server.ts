@@ -9,6 +9,7 @@ import { secretBoxFromEnv } from "../settings/secret-box.server";
 import { claimTurn, dueDeliveries, releaseTurn, type DueDelivery } from "./claim.server";
 import { backoffMs, rateLimitedUntil, retryPolicyFromEnv, shouldDeadLetter, type RetryPolicy } from "./retry-policy";
 import { sleepUntilWokenOr } from "./wake.server";
+import { pruneLoop, retentionPolicyFromEnv, type RetentionPolicy } from "./retention.server";
 
 
 export interface WorkerOptions {
@@ -17,6 +18,8 @@ export interface WorkerOptions {
   leaseMs: number; // how long a turn is reserved; a dead worker's shops come back after this
   turnMs: number; // after this long a worker hands the shop back so other shops get a turn
   retry: RetryPolicy;
+  // Pruning of old delivered and skipped rows (retention.server.ts); read from the environment when absent.
+  retention?: RetentionPolicy;
 }
 
 export function workerOptionsFromEnv(env: Record<string, string | undefined> = process.env): WorkerOptions {
@@ -26,6 +29,7 @@ export function workerOptionsFromEnv(env: Record<string, string | undefined> = p
     leaseMs: Number(env.DELIVERY_LEASE_MS || 60_000),
     turnMs: Number(env.DELIVERY_TURN_MS || 1_000),
     retry: retryPolicyFromEnv(env),
+    retention: retentionPolicyFromEnv(env),
   };
 }
 
@@ -45,6 +49,7 @@ export function startDeliveryWorker(options: WorkerOptions = workerOptionsFromEn
   const loops = Array.from({ length: options.concurrency }, (_, index) =>
     workLoop(`${hostname()}:${process.pid}:${index}`, { ...options, totals }, controller.signal),
   );
+  loops.push(pruneLoop(options.retention ?? retentionPolicyFromEnv(), controller.signal));
   return {
     totals,
     async stop() {
@@ -65,7 +70,9 @@ async function workLoop(workerId: string, options: LoopOptions, signal: AbortSig
         await sleepUntilWokenOr(options.pollMs, signal);
         continue;
       }
-      await takeTurn(shop, options);
+      // A turn that sent nothing must not be followed at once by another claim: with SQLite's synchronous driver
+      // a tight claim loop would never let the web process answer a request.
+      if (!(await takeTurn(shop, options))) await sleepUntilWokenOr(options.pollMs, signal);
     } catch (error) {
       // A database hiccup must not kill the worker; the rows stay due and are retried on the next turn.
       console.error(`[delivery-worker] ${workerId}:`, error);
@@ -76,39 +83,44 @@ async function workLoop(workerId: string, options: LoopOptions, signal: AbortSig
   }
 }
 
-async function takeTurn(shop: string, options: LoopOptions) {
+// Sends the shop's due objects until the turn is over or nothing is due; says whether anything was sent.
+async function takeTurn(shop: string, options: LoopOptions): Promise<boolean> {
   const row = await prisma.shop.findUnique({ where: { domain: shop } });
-  if (!row?.brazeEndpoint || !row.brazeApiKeyEncrypted) return;
+  if (!row?.brazeEndpoint || !row.brazeApiKeyEncrypted) return false;
+  const sealedKey = row.brazeApiKeyEncrypted;
   let apiKey: string;
   try {
-    apiKey = secretBoxFromEnv().open(row.brazeApiKeyEncrypted, shop);
+    apiKey = secretBoxFromEnv().open(sealedKey, shop);
   } catch (error) {
-    await markKeyRejected(shop, `The stored API key cannot be decrypted (${(error as Error).message}). Reconnect.`);
-    return;
+    await markKeyRejected(shop, sealedKey, `The stored API key cannot be decrypted (${(error as Error).message}). Reconnect.`);
+    return false;
   }
-  const connection = { shop, endpoint: row.brazeEndpoint, apiKey };
+  const connection = { shop, endpoint: row.brazeEndpoint, apiKey, sealedKey };
   const turnEnds = Date.now() + options.turnMs;
+  let sent = false;
 
   while (Date.now() < turnEnds) {
     const deletions = await dueDeliveries(shop, "delete", 1);
     const batch = deletions.length > 0 ? deletions : await dueDeliveries(shop, "track", BRAZE_MAX_OBJECTS_PER_REQUEST);
-    if (batch.length === 0) return;
+    if (batch.length === 0) break;
     const outcome = deletions.length > 0 ? await sendDeletion(connection, batch[0]!) : await sendTrack(connection, batch);
-    await recordOutcome(shop, batch, outcome, options.retry);
+    await recordOutcome(connection, batch, outcome, options.retry);
+    sent = true;
     options.totals.requests += 1;
     if (outcome.kind === "accepted") options.totals.delivered += batch.length - outcome.failed.size;
-    if (outcome.kind !== "accepted" && outcome.kind !== "rejected") return; // Braze needs a break: end the turn
+    if (outcome.kind !== "accepted" && outcome.kind !== "rejected") break; // Braze needs a break: end the turn
   }
+  return sent;
 }
 
 interface Connection {
   shop: string;
   endpoint: string;
   apiKey: string;
+  sealedKey: string; // the stored key as used for this turn
 }
 
-// Packs rows into one /users/track request: attribute objects first, then events (Braze applies the
-// attributes of a request before its events), each array in the order received.
+// Packs rows into one /users/track request: attribute objects, then events, each array in the order received.
 async function sendTrack(connection: Connection, batch: DueDelivery[]): Promise<BatchOutcome> {
   const attributes = batch.filter((row) => row.kind === "attributes");
   const events = batch.filter((row) => row.kind === "event");
@@ -119,7 +131,7 @@ async function sendTrack(connection: Connection, batch: DueDelivery[]): Promise<
     ...(events.length > 0 ? { events: events.map((row) => JSON.parse(row.payload)) } : {}),
   };
   const result = await postToBraze(connection.endpoint, connection.apiKey, "/users/track", body);
-  return classifyTrackAnswer(result, attributes.length);
+  return classifyTrackAnswer(result, attributes.length, batch.length);
 }
 
 async function sendDeletion(connection: Connection, row: DueDelivery): Promise<BatchOutcome> {
@@ -127,7 +139,8 @@ async function sendDeletion(connection: Connection, row: DueDelivery): Promise<B
   return classifyDeleteAnswer(result);
 }
 
-async function recordOutcome(shop: string, batch: DueDelivery[], outcome: BatchOutcome, retry: RetryPolicy) {
+async function recordOutcome(connection: Connection, batch: DueDelivery[], outcome: BatchOutcome, retry: RetryPolicy) {
+  const { shop } = connection;
   const now = new Date();
   switch (outcome.kind) {
     case "accepted": {
@@ -154,7 +167,7 @@ async function recordOutcome(shop: string, batch: DueDelivery[], outcome: BatchO
       });
       return;
     case "key_rejected":
-      await markKeyRejected(shop, outcome.reason);
+      await markKeyRejected(shop, connection.sealedKey, outcome.reason);
       return;
     case "rate_limited":
       await prisma.shop.update({ where: { domain: shop }, data: { rateLimitedUntil: rateLimitedUntil(outcome.headers, now) } });
@@ -181,8 +194,11 @@ async function recordOutcome(shop: string, batch: DueDelivery[], outcome: BatchO
   }
 }
 
-// Deliveries pause (nothing is counted against them) until the merchant reconnects.
-async function markKeyRejected(shop: string, reason: string) {
-  await prisma.shop.update({ where: { domain: shop }, data: { connectionStatus: "broken", connectionError: reason } });
+// Deliveries pause (nothing is counted against them) until the merchant reconnects. Only the key that was used is
+// marked: if the merchant saved a new one meanwhile, a late 401 for the old key must not break the new connection.
+async function markKeyRejected(shop: string, sealedKey: string, reason: string) {
+  await prisma.shop.updateMany({
+    where: { domain: shop, brazeApiKeyEncrypted: sealedKey },
+    data: { connectionStatus: "broken", connectionError: reason },
+  });
 }
-

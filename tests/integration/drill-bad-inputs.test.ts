@@ -34,7 +34,7 @@ const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 interface BadInput {
   name: string;
   status: number;
-  request: () => { path: string; method?: string; headers?: Record<string, string>; body?: string | Buffer };
+  request: () => { path: string; method?: string; headers?: Record<string, string>; body?: string };
 }
 
 function okendo(body: unknown, options: Parameters<typeof signOkendo>[1] = {}, tweak?: (signed: ReturnType<typeof signOkendo>) => void) {
