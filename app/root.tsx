@@ -1,4 +1,8 @@
+import type { MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+
+// Pages without a title of their own get the app's name (screen readers announce it; axe requires one).
+export const meta: MetaFunction = () => [{ title: "Okendo → Braze" }];
 
 export default function App() {
   return (

@@ -7,6 +7,7 @@ import { normalizeEmail } from "../catalog/types";
 import { nextReviewStats, type ReviewStats } from "../catalog/catalog";
 import { toBrazeObjects } from "../braze/objects";
 import { resolveIdentity, type Identity } from "../identity/resolve.server";
+import { countReceivedEvents, switchedOffEvents } from "../settings/events.server";
 import { wakeDeliveryWorker } from "./wake.server";
 
 export interface Inbound {
@@ -82,10 +83,14 @@ export async function accept(inbound: Inbound, interpretation: Interpretation): 
       }
 
       const rows: Prisma.DeliveryCreateManyInput[] = [];
+      const switchedOff = await switchedOffEvents(tx, inbound.shop.domain);
       for (const [index, normalized] of messages.entries()) {
         const withAggregates = await foldReviewAggregates(tx, inbound.shop.domain, normalized);
-        rows.push(...deliveryRows(inbound.shop.domain, message.id, withAggregates, identities[index]!));
+        const made = deliveryRows(inbound.shop.domain, message.id, withAggregates, identities[index]!);
+        rows.push(...(normalized.kind === "event" && switchedOff.has(normalized.name) ? made.map(asSkipped) : made));
       }
+      const eventNames = messages.flatMap((normalized) => (normalized.kind === "event" ? [normalized.name] : []));
+      await countReceivedEvents(tx, inbound.shop.domain, eventNames, message.receivedAt);
       if (interpretation.loyaltyTier) {
         await rememberLoyaltyTier(tx, inbound.shop.domain, interpretation.loyaltyTier.customer, interpretation.loyaltyTier.tier);
       }
@@ -100,7 +105,7 @@ export async function accept(inbound: Inbound, interpretation: Interpretation): 
   }
 }
 
-function deliveryRows(
+export function deliveryRows(
   shop: string,
   inboundId: string,
   message: NormalizedMessage,
@@ -141,9 +146,15 @@ function deliveryRows(
   }));
 }
 
+// The merchant switched the event off on the Events card: stored and visible in the activity log, never sent.
+export function asSkipped(row: Prisma.DeliveryCreateManyInput): Prisma.DeliveryCreateManyInput {
+  const note = ["Not sent: this event is switched off in Settings.", row.status === "failed" ? row.lastError : row.note];
+  return { ...row, status: "skipped", lastError: null, note: note.filter(Boolean).join(" ") };
+}
+
 // Okendo sends a review, not the customer's running average: fold each accepted review into what this shop
 // has seen. Runs inside the accepting transaction, so a redelivered review is never counted twice.
-async function foldReviewAggregates(tx: Tx, shop: string, message: NormalizedMessage): Promise<NormalizedMessage> {
+export async function foldReviewAggregates(tx: Tx, shop: string, message: NormalizedMessage): Promise<NormalizedMessage> {
   if (message.kind !== "event" || message.name !== "Okendo Review Created") return message;
   const rating = message.properties.rating;
   const customerKey = customerStateKey(message.customer);
@@ -159,7 +170,7 @@ async function foldReviewAggregates(tx: Tx, shop: string, message: NormalizedMes
   return { ...message, attributes: { ...message.attributes, ...attributes } };
 }
 
-async function rememberLoyaltyTier(tx: Tx, shop: string, customer: CustomerRef, loyaltyTier: string) {
+export async function rememberLoyaltyTier(tx: Tx, shop: string, customer: CustomerRef, loyaltyTier: string) {
   const customerKey = customerStateKey(customer);
   if (!customerKey) return;
   await tx.customerState.upsert({

@@ -14,11 +14,23 @@ import { rotateSigningSecret, saveOkendoProvidedSecret } from "../okendo/signing
 import { BrazeConnectionCard } from "../ui/BrazeConnectionCard";
 import { OkendoConnectionCard } from "../ui/OkendoConnectionCard";
 import { AdvancedSettingsCard } from "../ui/AdvancedSettingsCard";
+import { eventsCardView, setEventEnabled } from "../settings/events.server";
+import { deliveryHealthView } from "../settings/connection-health.server";
+import { latestTestRun, sendTestEvents } from "../outbox/test-events.server";
+import { EventsCard } from "../ui/EventsCard";
+import { TestEventsCard } from "../ui/TestEventsCard";
+import { DeliveryHealthBanner } from "../ui/DeliveryHealthBanner";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
-  const connection = await brazeConnectionView(session.shop);
-  return { connection, okendo: await okendoConnectionView(session.shop) };
+  const connection = await brazeConnectionView(session.shop); // creates the shop's row on first visit
+  const [okendo, events, health, testRun] = await Promise.all([
+    okendoConnectionView(session.shop),
+    eventsCardView(session.shop),
+    deliveryHealthView(session.shop),
+    latestTestRun(session.shop),
+  ]);
+  return { connection, okendo, events, health, testRun };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -51,18 +63,34 @@ export async function action({ request }: ActionFunctionArgs) {
       ? data({ ok: false as const, fieldErrors: { okendoSecret: problem } }, { status: 422 })
       : { ok: true as const, intent };
   }
+  if (intent === "event-switch") {
+    const saved = await setEventEnabled(session.shop, String(form.get("eventName") ?? ""), form.get("enabled") === "true");
+    return saved ? { ok: true as const, intent } : data({ ok: false as const, connectionError: "Unknown event." }, { status: 422 });
+  }
+  if (intent === "send-test-events") {
+    const result = await sendTestEvents(session.shop);
+    return result.ok
+      ? { ok: true as const, intent, events: result.events }
+      : data({ ok: false as const, testEventsError: result.error }, { status: 422 });
+  }
   return data({ ok: false as const, connectionError: `Unknown action "${String(intent)}".` }, { status: 400 });
 }
 
 export default function BrazeSettings() {
-  const { connection, okendo } = useLoaderData<typeof loader>();
+  const { connection, okendo, events, health, testRun } = useLoaderData<typeof loader>();
+  const enabledEvents = events.groups.flatMap((group) => group.events).filter((event) => event.enabled).length;
   return (
     <Page title="Braze">
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            <DeliveryHealthBanner health={health} />
             <BrazeConnectionCard connection={connection} />
+            {connection.status === "connected" && (
+              <TestEventsCard testRun={testRun} connectedAt={connection.connectedAt} enabledEvents={enabledEvents} />
+            )}
             <OkendoConnectionCard okendo={okendo} />
+            <EventsCard events={events} />
             <AdvancedSettingsCard identifyByCustomerId={connection.identifyByCustomerId} />
           </BlockStack>
         </Layout.Section>

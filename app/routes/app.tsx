@@ -23,8 +23,11 @@ export default function AppLayout() {
         <Link to="/app" rel="home">
           Settings
         </Link>
+        <Link to="/app/activity">Activity</Link>
       </NavMenu>
-      <Outlet />
+      <main>
+        <Outlet />
+      </main>
     </AppProvider>
   );
 }

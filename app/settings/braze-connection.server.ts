@@ -12,6 +12,8 @@ export interface BrazeConnectionView {
   connectedAt: string | null;
   connectionError: string | null;
   identifyByCustomerId: boolean;
+  // When Braze last accepted an object for this shop (kept across reconnects).
+  lastDeliveredAt: string | null;
 }
 
 export type ConnectResult =
@@ -34,6 +36,7 @@ export async function brazeConnectionView(shop: string): Promise<BrazeConnection
     connectedAt: row.connectedAt?.toISOString() ?? null,
     connectionError: row.connectionError,
     identifyByCustomerId: row.identifyByCustomerId,
+    lastDeliveredAt: row.lastDeliveredAt?.toISOString() ?? null,
   };
 }
 

@@ -1,11 +1,16 @@
+import { useEffect, useState } from "react";
 import { useFetcher } from "@remix-run/react";
 import { BlockStack, Card, Checkbox, Text } from "@shopify/polaris";
 
 export function AdvancedSettingsCard({ identifyByCustomerId }: { identifyByCustomerId: boolean }) {
   const fetcher = useFetcher();
-  // Show the merchant's choice at once; the loader's value takes over when the save completes.
-  const pending = fetcher.formData?.get("identifyByCustomerId");
-  const checked = pending === undefined || pending === null ? identifyByCustomerId : pending === "true";
+  // Show the merchant's choice at once, in the same render as the click: fetcher.formData can arrive a tick later
+  // (Remix may first fetch the route manifest), and React would flip the box back meanwhile. The stored value
+  // takes over again when the save and the reload that follows are done.
+  const [checked, setChecked] = useState(identifyByCustomerId);
+  useEffect(() => {
+    if (fetcher.state === "idle") setChecked(identifyByCustomerId);
+  }, [identifyByCustomerId, fetcher.state]);
 
   return (
     <Card>
@@ -17,9 +22,10 @@ export function AdvancedSettingsCard({ identifyByCustomerId }: { identifyByCusto
           label="Use Shopify Customer ID for Braze user identification"
           checked={checked}
           disabled={fetcher.state !== "idle"}
-          onChange={(value) =>
-            fetcher.submit({ intent: "identity", identifyByCustomerId: String(value) }, { method: "post" })
-          }
+          onChange={(value) => {
+            setChecked(value);
+            fetcher.submit({ intent: "identity", identifyByCustomerId: String(value) }, { method: "post" });
+          }}
           helpText={
             checked
               ? "Braze external_id is the Shopify customer ID; customers without a Shopify account are identified by email only."

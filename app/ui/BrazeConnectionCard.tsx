@@ -113,10 +113,19 @@ function ConnectedDetails({ connection, fetcher }: { connection: BrazeConnection
             <Badge tone={broken ? "critical" : "success"}>{broken ? "Key rejected" : "Connected"}</Badge>
           </InlineStack>
           {broken && (
-            <Banner tone="critical" title="Braze rejected the API key">
+            <Banner
+              tone="critical"
+              title="Braze rejected the API key"
+              action={{
+                content: "Reconnect",
+                loading: fetcher.state !== "idle",
+                // Credentials are changed by disconnecting and connecting again: this opens the connect form.
+                onAction: () => fetcher.submit({ intent: "disconnect" }, { method: "post" }),
+              }}
+            >
               <p>
-                {connection.connectionError ?? "Braze no longer accepts this key."} Deliveries are paused until you
-                disconnect and connect again with a valid key.
+                {connection.connectionError ?? "Braze no longer accepts this key."} Deliveries are paused and kept
+                until you reconnect.
               </p>
             </Banner>
           )}
@@ -124,6 +133,10 @@ function ConnectedDetails({ connection, fetcher }: { connection: BrazeConnection
             <Detail label="API Endpoint" value={connection.endpoint ?? ""} />
             <Detail label="API Key" value={maskedKey(connection.apiKeyLast4)} />
             {connection.connectedAt && <Detail label="Connected on" value={formatUtc(connection.connectedAt)} />}
+            <Detail
+              label="Last successful delivery"
+              value={connection.lastDeliveredAt ? formatUtc(connection.lastDeliveredAt) : "None yet"}
+            />
           </BlockStack>
           <InlineStack align="end">
             <Button submit tone="critical" loading={fetcher.state !== "idle"}>

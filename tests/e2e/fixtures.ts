@@ -38,7 +38,9 @@ export const test = base.extend<Fixtures>({
           : route.fulfill({ status: 204, body: "" }),
       );
       const open = async (path = "/app") => {
-        await page.goto(appUrl + embeddedAppPath(shop, token, path));
+        // networkidle: React has hydrated the server-rendered page (its scripts and route manifest have loaded),
+        // so a test's first click or selection is not lost to, or undone by, hydration.
+        await page.goto(appUrl + embeddedAppPath(shop, token, path), { waitUntil: "networkidle" });
         await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
       };
       await open();

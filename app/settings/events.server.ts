@@ -1,0 +1,90 @@
+// The Events card: a per-shop on/off switch for each catalog event, and what the shop received of each.
+// A switched-off event is still accepted (the sender gets its 2xx and the merchant sees it in the activity
+// log) but its rows are stored as "skipped" and never sent. Received counts are kept per UTC day in
+// EventDailyCount, written by the accepting transaction, so they outlive the outbox's retention.
+import type { Prisma } from "@prisma/client";
+import prisma from "../db.server";
+import { CATALOG, PRODUCT_GROUPS, isCatalogEventName, type CatalogEventName } from "../catalog/catalog";
+import type { ProductGroup } from "../catalog/types";
+
+type Db = Prisma.TransactionClient | typeof prisma;
+
+export const RECENT_DAYS = 7;
+
+export interface EventRowView {
+  name: CatalogEventName;
+  description: string;
+  enabled: boolean;
+  lastReceivedAt: string | null;
+  receivedLast7Days: number;
+}
+
+export interface EventsCardView {
+  groups: { group: ProductGroup; events: EventRowView[] }[];
+}
+
+// The UTC calendar day a moment falls on, as stored in EventDailyCount.day.
+export function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+// The days counted as "the last 7 days": today (UTC) and the six before it.
+export function recentDays(now: Date, days = RECENT_DAYS): string[] {
+  return Array.from({ length: days }, (_, back) => utcDay(new Date(now.getTime() - back * 86_400_000)));
+}
+
+export async function switchedOffEvents(db: Db, shop: string): Promise<Set<string>> {
+  const rows = await db.eventSetting.findMany({ where: { shop, enabled: false }, select: { eventName: true } });
+  return new Set(rows.map((row) => row.eventName));
+}
+
+export async function setEventEnabled(shop: string, eventName: string, enabled: boolean): Promise<boolean> {
+  if (!isCatalogEventName(eventName)) return false;
+  await prisma.eventSetting.upsert({
+    where: { shop_eventName: { shop, eventName } },
+    create: { shop, eventName, enabled },
+    update: { enabled },
+  });
+  return true;
+}
+
+// Runs inside the accepting transaction: one received event of each name in `eventNames`, counted at `at`.
+// A native upsert (INSERT … ON CONFLICT), so concurrent first events of the day never collide.
+export async function countReceivedEvents(tx: Prisma.TransactionClient, shop: string, eventNames: string[], at: Date) {
+  const perName = new Map<string, number>();
+  for (const name of eventNames) perName.set(name, (perName.get(name) ?? 0) + 1);
+  const day = utcDay(at);
+  for (const [eventName, count] of perName) {
+    await tx.eventDailyCount.upsert({
+      where: { shop_eventName_day: { shop, eventName, day } },
+      create: { shop, eventName, day, count, lastReceivedAt: at },
+      update: { count: { increment: count }, lastReceivedAt: at },
+    });
+  }
+}
+
+export async function eventsCardView(shop: string, now = new Date()): Promise<EventsCardView> {
+  const [off, lastReceived, recent] = await Promise.all([
+    switchedOffEvents(prisma, shop),
+    prisma.eventDailyCount.groupBy({ by: ["eventName"], where: { shop }, _max: { lastReceivedAt: true } }),
+    prisma.eventDailyCount.groupBy({
+      by: ["eventName"],
+      where: { shop, day: { in: recentDays(now) } },
+      _sum: { count: true },
+    }),
+  ]);
+  const lastByName = new Map(lastReceived.map((row) => [row.eventName, row._max.lastReceivedAt]));
+  const recentByName = new Map(recent.map((row) => [row.eventName, row._sum.count ?? 0]));
+  return {
+    groups: PRODUCT_GROUPS.map((group) => ({
+      group,
+      events: CATALOG.filter((entry) => entry.group === group).map((entry) => ({
+        name: entry.name,
+        description: entry.description,
+        enabled: !off.has(entry.name),
+        lastReceivedAt: lastByName.get(entry.name)?.toISOString() ?? null,
+        receivedLast7Days: recentByName.get(entry.name) ?? 0,
+      })),
+    })),
+  };
+}
