@@ -2,8 +2,9 @@
 // identity resolution reads. Through HTTP against the built server, with real HMAC signatures.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@prisma/client";
-import { startAppServer, type AppServer } from "../support/app-server.ts";
-import { startBrazeSimulator, type BrazeSimulator } from "../support/braze-simulator.ts";
+import type { AppServer } from "../support/app-server.ts";
+import type { BrazeSimulator } from "../support/braze-simulator.ts";
+import { startPipeline, type Pipeline } from "../support/pipeline.ts";
 import { createShop, postOkendo, waitFor } from "../support/okendo.ts";
 import { openDatabase, signShopifyWebhook, type SignedWebhook } from "../support/shopify.ts";
 
@@ -11,16 +12,13 @@ let app: AppServer;
 let db: PrismaClient;
 let simulator: BrazeSimulator;
 
+let pipeline: Pipeline;
+
 beforeAll(async () => {
-  simulator = await startBrazeSimulator();
-  app = await startAppServer({ BRAZE_EXTRA_ENDPOINTS: simulator.url, DELIVERY_POLL_MS: "50" });
-  db = openDatabase(app.databaseUrl);
+  pipeline = await startPipeline();
+  ({ app, db, braze: simulator } = pipeline);
 });
-afterAll(async () => {
-  await db?.$disconnect();
-  await app?.stop();
-  await simulator?.close();
-});
+afterAll(() => pipeline?.stop());
 
 function deliver(webhook: SignedWebhook) {
   return fetch(`${app.url}/webhooks/customers`, { method: "POST", headers: webhook.headers, body: webhook.body });

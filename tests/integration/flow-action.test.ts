@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@prisma/client";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
 import { CATALOG_EVENT_NAMES } from "../../app/catalog/catalog.ts";
-import { startAppServer, type AppServer } from "../support/app-server.ts";
-import { startBrazeSimulator, type BrazeSimulator } from "../support/braze-simulator.ts";
+import type { AppServer } from "../support/app-server.ts";
+import type { BrazeSimulator } from "../support/braze-simulator.ts";
+import { startPipeline, type Pipeline } from "../support/pipeline.ts";
 import { createShop, waitFor } from "../support/okendo.ts";
-import { openDatabase } from "../support/shopify.ts";
 import { TEST_API_SECRET } from "../support/test-env.ts";
 
 const FLOW_ACTION_HANDLE = "send-okendo-event-to-braze"; // app/flow/send-okendo-event.server.ts
@@ -17,16 +17,13 @@ let app: AppServer;
 let db: PrismaClient;
 let simulator: BrazeSimulator;
 
+let pipeline: Pipeline;
+
 beforeAll(async () => {
-  simulator = await startBrazeSimulator();
-  app = await startAppServer({ BRAZE_EXTRA_ENDPOINTS: simulator.url, DELIVERY_POLL_MS: "50" });
-  db = openDatabase(app.databaseUrl);
+  pipeline = await startPipeline();
+  ({ app, db, braze: simulator } = pipeline);
 });
-afterAll(async () => {
-  await db?.$disconnect();
-  await app?.stop();
-  await simulator?.close();
-});
+afterAll(() => pipeline?.stop());
 
 interface ActionFields {
   customer_id?: string;

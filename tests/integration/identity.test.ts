@@ -2,10 +2,10 @@
 // signed ingress, the worker and Braze (simulator), with Shopify's Admin API replaced at the network edge.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@prisma/client";
-import { startAppServer, type AppServer } from "../support/app-server.ts";
-import { startBrazeSimulator, type BrazeSimulator } from "../support/braze-simulator.ts";
-import { startShopifyAdminStandIn, type ShopifyAdminStandIn } from "../support/shopify-admin-stand-in.ts";
-import { openDatabase } from "../support/shopify.ts";
+import type { AppServer } from "../support/app-server.ts";
+import type { BrazeSimulator } from "../support/braze-simulator.ts";
+import { startPipeline, type Pipeline } from "../support/pipeline.ts";
+import type { ShopifyAdminStandIn } from "../support/shopify-admin-stand-in.ts";
 import { createShop, postOkendo, waitFor, type TestShop } from "../support/okendo.ts";
 
 let simulator: BrazeSimulator;
@@ -13,21 +13,13 @@ let shopifyAdmin: ShopifyAdminStandIn;
 let app: AppServer;
 let db: PrismaClient;
 
+let pipeline: Pipeline;
+
 beforeAll(async () => {
-  simulator = await startBrazeSimulator();
-  shopifyAdmin = await startShopifyAdminStandIn();
-  app = await startAppServer(
-    { BRAZE_EXTRA_ENDPOINTS: simulator.url, SHOPIFY_ADMIN_STAND_IN: shopifyAdmin.url, DELIVERY_POLL_MS: "50" },
-    { preload: ["./tests/support/shopify-admin-redirect.mjs"] },
-  );
-  db = openDatabase(app.databaseUrl);
+  pipeline = await startPipeline();
+  ({ app, db, braze: simulator, shopifyAdmin } = pipeline);
 });
-afterAll(async () => {
-  await db.$disconnect();
-  await app.stop();
-  await shopifyAdmin.close();
-  await simulator.close();
-});
+afterAll(() => pipeline?.stop());
 beforeEach(() => {
   shopifyAdmin.failWith = null;
 });
