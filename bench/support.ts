@@ -1,12 +1,12 @@
 // What every bench section needs: the processes (app, worker, simulator), an RSS sampler, shops with a known
 // signing secret, realistic review payloads, and a backlog written the way the ingress writes it.
-import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import { Webhook } from "standardwebhooks";
-import { freePort } from "../tests/support/app-server.ts";
+import { freePort, spawnNode as spawnTestProcess } from "../tests/support/app-server.ts";
 import { createShop, TEST_OKENDO_SECRET, type TestShop } from "../tests/support/okendo.ts";
 import { openDatabase } from "../tests/support/shopify.ts";
 import { appEnv } from "../tests/support/test-env.ts";
@@ -67,22 +67,10 @@ export interface App extends Proc {
   cwd: string;
 }
 
+// The tests' process starter, run from the bench's copy of the build.
 function spawnNode(script: string, cwd: string, env: Record<string, string>): Proc & { child: ChildProcess } {
-  const child = spawn(process.execPath, [script], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout?.on("data", (chunk) => (output += chunk));
-  child.stderr?.on("data", (chunk) => (output += chunk));
-  return {
-    child,
-    pid: child.pid!,
-    output: () => output,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
+  const handle = spawnTestProcess(script, env, { cwd });
+  return { child: handle.process, pid: handle.process.pid!, output: handle.output, stop: handle.stop };
 }
 
 // `npm start` on a database of its own (a fresh SQLite file unless DATABASE_URL is given), as the tests do.

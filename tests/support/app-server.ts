@@ -38,7 +38,7 @@ export async function startAppServer(
   const fullEnv = appEnv({ PORT: String(port), DATABASE_URL: databaseUrl, ...env });
   execFileSync(process.execPath, ["scripts/migrate.mjs"], { env: { ...process.env, ...fullEnv }, stdio: "pipe" });
 
-  const server = spawnNode("server.mjs", fullEnv, options.preload);
+  const server = spawnNode("server.mjs", fullEnv, { preload: options.preload });
   const url = `http://127.0.0.1:${port}`;
   await waitUntilListening(url, server.process, server.output);
   return { ...server, url, databaseUrl, env: fullEnv };
@@ -49,9 +49,18 @@ export function startWorkerProcess(server: AppServer, env: Record<string, string
   return spawnNode("worker.mjs", { ...server.env, ...env });
 }
 
-function spawnNode(script: string, env: Record<string, string>, preload: string[] = []): ChildHandle {
-  const args = [...preload.flatMap((module) => ["--import", module]), script];
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+// A Node process of this project (`server.mjs`, `worker.mjs`), its output kept for failure messages.
+export function spawnNode(
+  script: string,
+  env: Record<string, string>,
+  options: { preload?: string[]; cwd?: string } = {},
+): ChildHandle {
+  const args = [...(options.preload ?? []).flatMap((module) => ["--import", module]), script];
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
