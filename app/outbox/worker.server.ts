@@ -6,6 +6,7 @@ import prisma from "../db.server";
 import { postToBraze } from "../braze/client.server";
 import { BRAZE_MAX_OBJECTS_PER_REQUEST } from "../braze/limits";
 import { classifyDeleteAnswer, classifyTrackAnswer, type BatchOutcome } from "../braze/track-outcome";
+import { forgottenDeletion } from "../privacy/braze-deletion";
 import { secretBoxFromEnv } from "../settings/secret-box.server";
 import { claimTurn, dueDeliveries, releaseTurn, type DueDelivery } from "./claim.server";
 import { backoffMs, rateLimitedUntil, retryPolicyFromEnv, shouldDeadLetter, type RetryPolicy } from "./retry-policy";
@@ -146,7 +147,11 @@ async function recordOutcome(connection: Connection, batch: DueDelivery[], outco
   switch (outcome.kind) {
     case "accepted": {
       const delivered = batch.filter((_, position) => !outcome.failed.has(position)).map((row) => row.id);
+      const deletion = batch[0]?.kind === "delete" && outcome.failed.size === 0 ? batch[0] : undefined;
       await prisma.$transaction([
+        ...(deletion
+          ? [prisma.delivery.update({ where: { id: deletion.id }, data: { payload: forgottenDeletion(deletion.payload) } })]
+          : []),
         prisma.delivery.updateMany({
           where: { id: { in: delivered } },
           data: { status: "delivered", deliveredAt: now, attempts: { increment: 1 }, brazeResponse: outcome.response, lastError: null },

@@ -24,3 +24,12 @@ export function brazeDeletionRequests(externalIds: string[], emailAddresses: str
   }
   return requests;
 }
+
+// Once Braze has taken a deletion, the identifiers we were asked to forget need not stay in the row: keep counts.
+export function forgottenDeletion(payload: string): string {
+  const request = JSON.parse(payload) as BrazeDeleteRequest;
+  return JSON.stringify({
+    deleted: { external_ids: request.external_ids?.length ?? 0, email_addresses: request.email_addresses?.length ?? 0 },
+    note: "Identifiers removed after Braze accepted the deletion.",
+  });
+}

@@ -94,6 +94,9 @@ describe("customers/redact", () => {
     // Nothing about the customer is left but the deletion row, which shows Braze took it.
     const rows = await db.delivery.findMany({ where: { shop: shop.domain, OR: [{ shopifyCustomerId: "8001" }, { customerEmail: "red.acted@example.com" }] } });
     expect(rows.map((row) => [row.kind, row.status])).toEqual([["delete", "delivered"]]);
+    // Once Braze took the deletion, the row keeps counts, not the identifiers.
+    expect(JSON.parse(rows[0]!.payload)).toMatchObject({ deleted: { external_ids: 1, email_addresses: 1 } });
+    expect(rows[0]!.payload.toLowerCase()).not.toContain("red.acted");
     expect(await db.shopifyCustomer.count({ where: { shop: shop.domain } })).toBe(0);
     expect(await db.customerState.count({ where: { shop: shop.domain, customerKey: "red.acted@example.com" } })).toBe(0);
     const inbound = await db.inboundMessage.findMany({ where: { shop: shop.domain } });
