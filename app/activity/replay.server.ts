@@ -15,9 +15,8 @@ import type { NormalizedMessage } from "../catalog/types";
 import { resolveIdentity } from "../identity/resolve.server";
 import { readOkendoBody, type OkendoReading } from "../okendo/ingest.server";
 import { envelopeFromFlowRun, readFlowActionRun } from "../flow/send-okendo-event.server";
-import { asSkipped, deliveryRows, foldReviewAggregates, rememberLoyaltyTier } from "../outbox/accept.server";
+import { writeDeliveries } from "../outbox/accept.server";
 import { wakeDeliveryWorker } from "../outbox/wake.server";
-import { countReceivedEvents, switchedOffEvents } from "../settings/events.server";
 import { RETRY_ALL_STATUSES, RETRYABLE_STATUSES, STATUS_LABELS, type DeliveryStatus } from "./filters";
 
 export type RetryResult =
@@ -131,21 +130,9 @@ async function replay(shopDomain: string, row: Delivery): Promise<RetryResult> {
     // Claims the row: a second click (or a concurrent "Retry all") finds it replayed and creates nothing.
     const claimed = await tx.delivery.updateMany({ where: { id: row.id, shop: shopDomain, status: row.status }, data: { status: "replayed" } });
     if (claimed.count !== 1) return null;
-    const switchedOff = await switchedOffEvents(tx, shopDomain);
-    const rows: Prisma.DeliveryCreateManyInput[] = [];
-    for (const [index, message] of messages.entries()) {
-      // An unmapped message was never folded into the customer's review aggregates; a mapped one already was.
-      const withAggregates = unmapped ? await foldReviewAggregates(tx, shopDomain, message) : message;
-      const made = deliveryRows(shopDomain, inbound.id, withAggregates, identities[index]!);
-      rows.push(...(message.kind === "event" && switchedOff.has(message.name) ? made.map(asSkipped) : made));
-    }
-    if (unmapped) {
-      const eventNames = messages.flatMap((message) => (message.kind === "event" ? [message.name] : []));
-      await countReceivedEvents(tx, shopDomain, eventNames, inbound.receivedAt);
-      if (loyaltyTier) await rememberLoyaltyTier(tx, shopDomain, loyaltyTier.customer, loyaltyTier.tier);
-      await tx.inboundMessage.update({ where: { id: inbound.id }, data: { status: "mapped", note: null } });
-    }
-    await tx.delivery.createMany({ data: rows });
+    // An unmapped message is read for the first time; a mapped one was already folded into the aggregates and counted.
+    const rows = await writeDeliveries(tx, shopDomain, inbound.id, messages, identities, unmapped ? { receivedAt: inbound.receivedAt, loyaltyTier } : null);
+    if (unmapped) await tx.inboundMessage.update({ where: { id: inbound.id }, data: { status: "mapped", note: null } });
     return rows;
   });
   if (created === null) return { outcome: "unchanged", reason: "This delivery was retried already." };

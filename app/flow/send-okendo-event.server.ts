@@ -19,7 +19,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Shop } from "@prisma/client";
 import { z } from "zod";
 import { parseEventEnvelope } from "../okendo/envelope";
-import { accept, alreadyAccepted, type Accepted } from "../outbox/accept.server";
+import { accept, type Accepted } from "../outbox/accept.server";
 
 export const FLOW_ACTION_HANDLE = "send-okendo-event-to-braze";
 
@@ -138,7 +138,6 @@ export function envelopeFromFlowRun(run: FlowActionRun, now: Date = new Date()) 
 
 export async function runSendOkendoEvent(shop: Shop, run: FlowActionRun, rawBody: string): Promise<FlowRunResult> {
   const inbound = { shop, source: "flow" as const, dedupeKey: run.actionRunId, rawBody };
-  if (await alreadyAccepted(inbound)) return { status: "duplicate" };
   const built = envelopeFromFlowRun(run);
   if (!built.ok) return { status: "invalid", problems: built.problems };
   return accept(inbound, { kind: "mapped", messages: [built.event] });

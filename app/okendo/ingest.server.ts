@@ -2,7 +2,7 @@
 import type { Shop } from "@prisma/client";
 import { isEventEnvelope, parseEventEnvelope } from "./envelope";
 import { isNativeDelivery, normalizeNativeDelivery } from "./native";
-import { accept, alreadyAccepted, rememberedLoyaltyTier, type Accepted, type Interpretation } from "../outbox/accept.server";
+import { accept, rememberedLoyaltyTier, type Accepted, type Interpretation } from "../outbox/accept.server";
 
 export type IngestResult = Accepted | { status: "invalid"; problems: string[] };
 
@@ -30,8 +30,6 @@ export async function readOkendoBody(shop: Shop, body: unknown): Promise<OkendoR
 
 export async function ingestOkendoDelivery(shop: Shop, messageId: string, rawBody: string, body: unknown): Promise<IngestResult> {
   const inbound = { shop, source: "okendo" as const, dedupeKey: messageId, rawBody };
-  if (await alreadyAccepted(inbound)) return { status: "duplicate" };
-
   const interpretation = await readOkendoBody(shop, body);
   if (interpretation.kind === "invalid") return { status: "invalid", problems: interpretation.problems };
   return accept(inbound, interpretation);

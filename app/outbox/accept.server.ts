@@ -25,15 +25,6 @@ export type Accepted = { status: "accepted"; deliveries: number } | { status: "u
 
 type Tx = Prisma.TransactionClient;
 
-export async function alreadyAccepted(inbound: Inbound): Promise<boolean> {
-  const { shop, source, dedupeKey } = inbound;
-  const found = await prisma.inboundMessage.findUnique({
-    where: { shop_source_dedupeKey: { shop: shop.domain, source, dedupeKey } },
-    select: { id: true },
-  });
-  return found !== null;
-}
-
 // Review aggregates and loyalty tiers are remembered per customer under one key, whatever the identity mode.
 export function customerStateKey(customer: CustomerRef): string | undefined {
   if (customer.email) return normalizeEmail(customer.email);
@@ -82,19 +73,10 @@ export async function accept(inbound: Inbound, interpretation: Interpretation): 
         return 0;
       }
 
-      const rows: Prisma.DeliveryCreateManyInput[] = [];
-      const switchedOff = await switchedOffEvents(tx, inbound.shop.domain);
-      for (const [index, normalized] of messages.entries()) {
-        const withAggregates = await foldReviewAggregates(tx, inbound.shop.domain, normalized);
-        const made = deliveryRows(inbound.shop.domain, message.id, withAggregates, identities[index]!);
-        rows.push(...(normalized.kind === "event" && switchedOff.has(normalized.name) ? made.map(asSkipped) : made));
-      }
-      const eventNames = messages.flatMap((normalized) => (normalized.kind === "event" ? [normalized.name] : []));
-      await countReceivedEvents(tx, inbound.shop.domain, eventNames, message.receivedAt);
-      if (interpretation.loyaltyTier) {
-        await rememberLoyaltyTier(tx, inbound.shop.domain, interpretation.loyaltyTier.customer, interpretation.loyaltyTier.tier);
-      }
-      await tx.delivery.createMany({ data: rows });
+      const rows = await writeDeliveries(tx, inbound.shop.domain, message.id, messages, identities, {
+        receivedAt: message.receivedAt,
+        loyaltyTier: interpretation.loyaltyTier,
+      });
       return rows.length;
     });
     if (deliveries > 0) wakeDeliveryWorker();
@@ -105,7 +87,36 @@ export async function accept(inbound: Inbound, interpretation: Interpretation): 
   }
 }
 
-export function deliveryRows(
+// Writes the Braze rows for messages of one inbound message, inside its transaction: switched-off events are stored
+// as skipped. `firstReading` is set the first time the messages are accepted (by the ingress, or by a replay of an
+// unmapped message): only then are reviews folded into the aggregates, the event counted and the loyalty tier
+// remembered, so a replay never counts anything twice.
+export async function writeDeliveries(
+  tx: Tx,
+  shop: string,
+  inboundId: string,
+  messages: NormalizedMessage[],
+  identities: Identity[],
+  firstReading: { receivedAt: Date; loyaltyTier?: { customer: CustomerRef; tier: string } } | null,
+): Promise<Prisma.DeliveryCreateManyInput[]> {
+  const switchedOff = await switchedOffEvents(tx, shop);
+  const rows: Prisma.DeliveryCreateManyInput[] = [];
+  for (const [index, message] of messages.entries()) {
+    const withAggregates = firstReading ? await foldReviewAggregates(tx, shop, message) : message;
+    const made = deliveryRows(shop, inboundId, withAggregates, identities[index]!);
+    rows.push(...(message.kind === "event" && switchedOff.has(message.name) ? made.map(asSkipped) : made));
+  }
+  if (firstReading) {
+    const eventNames = messages.flatMap((message) => (message.kind === "event" ? [message.name] : []));
+    await countReceivedEvents(tx, shop, eventNames, firstReading.receivedAt);
+    const { loyaltyTier } = firstReading;
+    if (loyaltyTier) await rememberLoyaltyTier(tx, shop, loyaltyTier.customer, loyaltyTier.tier);
+  }
+  await tx.delivery.createMany({ data: rows });
+  return rows;
+}
+
+function deliveryRows(
   shop: string,
   inboundId: string,
   message: NormalizedMessage,
@@ -147,14 +158,14 @@ export function deliveryRows(
 }
 
 // The merchant switched the event off on the Events card: stored and visible in the activity log, never sent.
-export function asSkipped(row: Prisma.DeliveryCreateManyInput): Prisma.DeliveryCreateManyInput {
+function asSkipped(row: Prisma.DeliveryCreateManyInput): Prisma.DeliveryCreateManyInput {
   const note = ["Not sent: this event is switched off in Settings.", row.status === "failed" ? row.lastError : row.note];
   return { ...row, status: "skipped", lastError: null, note: note.filter(Boolean).join(" ") };
 }
 
 // Okendo sends a review, not the customer's running average: fold each accepted review into what this shop
 // has seen. Runs inside the accepting transaction, so a redelivered review is never counted twice.
-export async function foldReviewAggregates(tx: Tx, shop: string, message: NormalizedMessage): Promise<NormalizedMessage> {
+async function foldReviewAggregates(tx: Tx, shop: string, message: NormalizedMessage): Promise<NormalizedMessage> {
   if (message.kind !== "event" || message.name !== "Okendo Review Created") return message;
   const rating = message.properties.rating;
   const customerKey = customerStateKey(message.customer);
@@ -170,7 +181,7 @@ export async function foldReviewAggregates(tx: Tx, shop: string, message: Normal
   return { ...message, attributes: { ...message.attributes, ...attributes } };
 }
 
-export async function rememberLoyaltyTier(tx: Tx, shop: string, customer: CustomerRef, loyaltyTier: string) {
+async function rememberLoyaltyTier(tx: Tx, shop: string, customer: CustomerRef, loyaltyTier: string) {
   const customerKey = customerStateKey(customer);
   if (!customerKey) return;
   await tx.customerState.upsert({
