@@ -1,8 +1,7 @@
 // npm run bench [-- --quick] [-- --only ingest,drain,fairness,postgres] [-- --no-build]
 // Builds if needed, runs the sections on loopback against a snapshot of the production build, prints a table
 // and one summary line, and writes bench/results/<time>.json and .svg (and latest.json / latest.svg).
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, totalmem } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -11,6 +10,7 @@ import { benchFairness } from "./fairness.ts";
 import { benchIngest } from "./ingest.ts";
 import { integrityProblems, renderChart, renderTable, summaryLine, type BenchResults } from "./report.ts";
 import { snapshotBuild, startSimulator, waitUntil } from "./support.ts";
+import { buildProduction, productionBuildIsFresh, SERVER_BUILD } from "../scripts/production-build.mjs";
 
 const SECTIONS = ["ingest", "drain", "fairness", "postgres"] as const;
 const { values } = parseArgs({
@@ -38,23 +38,14 @@ const settings = quick
 
 const log = (line: string) => console.log(line);
 
-function newestMtime(entry: string): number {
-  const stat = statSync(entry);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(entry).map((child) => newestMtime(path.join(entry, child))));
-}
-
 async function buildIfNeeded() {
-  const output = "build/server/index.js";
-  const sources = ["app", "vite.config.ts", "prisma/schema.prisma"].filter((entry) => existsSync(entry));
-  const fresh = () => existsSync(output) && statSync(output).mtimeMs >= Math.max(...sources.map(newestMtime));
-  if (fresh()) return;
+  if (productionBuildIsFresh()) return;
   // build/ missing usually means someone else's build is running (npm test builds first): give it a minute.
-  if (!existsSync(output)) await waitUntil(() => existsSync(output), 90_000, 1_000).catch(() => {});
-  if (fresh()) return;
-  log("building the production build (npx remix vite:build)…");
+  if (!existsSync(SERVER_BUILD)) await waitUntil(() => existsSync(SERVER_BUILD), 90_000, 1_000).catch(() => {});
+  if (productionBuildIsFresh()) return;
+  log("building the production build…");
   try {
-    execFileSync("npx", ["remix", "vite:build"], { stdio: "pipe" });
+    buildProduction();
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
     console.error(String(stdout ?? "").slice(-3_000) + String(stderr ?? "").slice(-3_000));

@@ -4,11 +4,12 @@
 // `--once`: print the report and exit (0 when every catalog event reached Braze exactly once), used by CI.
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { Webhook } from "standardwebhooks";
 import { startBrazeSimulator } from "../tests/support/braze-simulator.ts";
 import { adminPageUrl, mintDemoSessionToken } from "../app/demo/demo-mode.server.ts";
+import { buildProduction, productionBuildIsFresh } from "./production-build.mjs";
 
 const shop = "okendo-braze-demo.myshopify.com";
 const port = Number(process.env.PORT || 3000);
@@ -16,9 +17,9 @@ const appUrl = `http://localhost:${port}`;
 const databaseFile = "data/demo.sqlite";
 const once = process.argv.includes("--once");
 
-if (buildIsStale()) {
+if (!productionBuildIsFresh()) {
   console.log("Building the app…");
-  execFileSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "vite:build"], { stdio: "ignore" });
+  buildProduction();
 }
 
 const simulator = await startBrazeSimulator();
@@ -152,17 +153,6 @@ async function deliver(body, options = {}) {
 
 function receivedNames() {
   return new Set(simulator.events().map((event) => event.name));
-}
-
-function buildIsStale() {
-  const built = statSync("build/server/index.js", { throwIfNoEntry: false });
-  if (!built) return true;
-  const newest = (dir) =>
-    readdirSync(dir, { withFileTypes: true }).reduce((latest, entry) => {
-      const full = path.join(dir, entry.name);
-      return Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
-    }, 0);
-  return newest("app") > built.mtimeMs;
 }
 
 function sleep(ms) {
