@@ -7,7 +7,9 @@ function chromiumPath(): string {
   try {
     return execSync("command -v chromium", { encoding: "utf8" }).trim();
   } catch {
-    throw new Error("Chromium not found: install Debian's `chromium` package (apt-get install chromium) or set CHROMIUM_PATH.");
+    throw new Error(
+      "Chromium not found: install Debian's `chromium` package (apt-get install chromium) or set CHROMIUM_PATH.",
+    );
   }
 }
 
@@ -22,8 +24,7 @@ export default defineConfig({
   outputDir: "test-results/e2e",
   use: {
     // Headless Chromium's default user agent is classified as a bot, which authenticate.admin refuses.
-    userAgent:
-      "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36",
+    userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36",
     viewport: { width: 1280, height: 900 },
     trace: "retain-on-failure",
     launchOptions: {

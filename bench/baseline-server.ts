@@ -11,11 +11,16 @@ const server = createServer((request, response) => {
   const chunks: Buffer[] = [];
   request.on("data", (chunk: Buffer) => chunks.push(chunk));
   request.on("end", () => {
-    const header = (name: string) => String(request.headers[`svix-${name}`] ?? request.headers[`webhook-${name}`] ?? "");
+    const header = (name: string) =>
+      String(request.headers[`svix-${name}`] ?? request.headers[`webhook-${name}`] ?? "");
     try {
       webhook.verify(
         Buffer.concat(chunks).toString("utf8"),
-        { "webhook-id": header("id"), "webhook-timestamp": header("timestamp"), "webhook-signature": header("signature") },
+        {
+          "webhook-id": header("id"),
+          "webhook-timestamp": header("timestamp"),
+          "webhook-signature": header("signature"),
+        },
         { jsonParse: false },
       );
       response.writeHead(200, { "content-type": "application/json" }).end('{"status":"accepted"}');

@@ -23,7 +23,17 @@ let tally = emptyTally();
 const seen = new Map<string, number>();
 
 function emptyTally(): Tally {
-  return { requests: 0, objects: 0, full: 0, distinct: 0, doubled: 0, rejectedRequests: 0, firstAt: null, lastAt: null, perKey: {} };
+  return {
+    requests: 0,
+    objects: 0,
+    full: 0,
+    distinct: 0,
+    doubled: 0,
+    rejectedRequests: 0,
+    firstAt: null,
+    lastAt: null,
+    perKey: {},
+  };
 }
 
 // One key per Braze object: who it is for, and for events which review (or bench sequence number) it carries.

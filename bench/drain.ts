@@ -62,18 +62,33 @@ async function post(url: string, apiKey: string, body: string) {
 
 // (a) What a small bridge does: for each event, one POST with one object, waiting for the answer.
 // (b) The simulator's ceiling: full requests, prepared in advance, from several concurrent clients.
-export async function measureBaselines(simulator: Simulator, options: { naiveObjects: number; capacityS: number }): Promise<Baselines> {
-  const objects = Array.from({ length: options.naiveObjects / 2 }, (_, n) => reviewObjects(`naive-${n}`, `naive-${n}@example.com`)).flat();
+export async function measureBaselines(
+  simulator: Simulator,
+  options: { naiveObjects: number; capacityS: number },
+): Promise<Baselines> {
+  const objects = Array.from({ length: options.naiveObjects / 2 }, (_, n) =>
+    reviewObjects(`naive-${n}`, `naive-${n}@example.com`),
+  ).flat();
   await simulator.reset();
   let started = performance.now();
   for (const { kind, payload } of objects) {
-    await post(simulator.url, "valid-naive", JSON.stringify({ [kind === "event" ? "events" : "attributes"]: [payload] }));
+    await post(
+      simulator.url,
+      "valid-naive",
+      JSON.stringify({ [kind === "event" ? "events" : "attributes"]: [payload] }),
+    );
   }
   const naiveSeconds = (performance.now() - started) / 1000;
 
   const full = JSON.stringify({
-    attributes: objects.slice(0, 75).filter((object) => object.kind === "attributes").map((object) => object.payload),
-    events: objects.slice(0, 75).filter((object) => object.kind === "event").map((object) => object.payload),
+    attributes: objects
+      .slice(0, 75)
+      .filter((object) => object.kind === "attributes")
+      .map((object) => object.payload),
+    events: objects
+      .slice(0, 75)
+      .filter((object) => object.kind === "event")
+      .map((object) => object.payload),
   });
   await simulator.reset({ countOnly: true });
   const clients = 4;
@@ -92,7 +107,12 @@ export async function measureBaselines(simulator: Simulator, options: { naiveObj
   await simulator.reset();
   const naivePerS = options.naiveObjects / naiveSeconds;
   return {
-    naive: { objects: options.naiveObjects, seconds: naiveSeconds, objectsPerS: Math.round(naivePerS), extrapolatedS: 50_000 / naivePerS },
+    naive: {
+      objects: options.naiveObjects,
+      seconds: naiveSeconds,
+      objectsPerS: Math.round(naivePerS),
+      extrapolatedS: 50_000 / naivePerS,
+    },
     capacity: {
       clients,
       seconds: capacitySeconds,
@@ -136,7 +156,9 @@ async function drainOnce(
     const cpuUsed = rssPids.reduce((sum, pid) => sum + cpuMs(pid), 0) - cpuBefore;
     await sleep(500); // anything sent twice would have arrived by now
     tally = await simulator.stats();
-    const deliveredRows = await db.delivery.count({ where: { shop: { in: shops.map((shop) => shop.domain) }, status: "delivered" } });
+    const deliveredRows = await db.delivery.count({
+      where: { shop: { in: shops.map((shop) => shop.domain) }, status: "delivered" },
+    });
 
     const seconds = ((tally.lastAt ?? Date.now()) - started) / 1000;
     const tails = Math.min(SHOPS, tally.requests - tally.full);
@@ -186,16 +208,28 @@ export async function benchDrainSqlite(
   const description = { database: "sqlite", workers: "in-process" } as const;
   const app = await startApp(appDir, { BRAZE_EXTRA_ENDPOINTS: simulator.url });
   try {
-    for (const objects of sizes) runs.push(await drainOnce(simulator, app, [app.pid], objects, `sqlite ${objects / 1000}k`, description, log));
+    for (const objects of sizes)
+      runs.push(await drainOnce(simulator, app, [app.pid], objects, `sqlite ${objects / 1000}k`, description, log));
   } finally {
     await app.stop();
   }
-  const capped = await startApp(appDir, { BRAZE_EXTRA_ENDPOINTS: simulator.url, NODE_OPTIONS: `--max-old-space-size=${cappedHeapMb}` });
+  const capped = await startApp(appDir, {
+    BRAZE_EXTRA_ENDPOINTS: simulator.url,
+    NODE_OPTIONS: `--max-old-space-size=${cappedHeapMb}`,
+  });
   try {
     // The same sequence (so the process is as warm), reporting the largest.
     for (const [index, objects] of sizes.entries()) {
       const label = `sqlite ${objects / 1000}k, heap ≤ ${cappedHeapMb} MB`;
-      const run = await drainOnce(simulator, capped, [capped.pid], objects, label, { ...description, heapCapMb: cappedHeapMb }, log);
+      const run = await drainOnce(
+        simulator,
+        capped,
+        [capped.pid],
+        objects,
+        label,
+        { ...description, heapCapMb: cappedHeapMb },
+        log,
+      );
       if (index === sizes.length - 1) runs.push(run);
     }
   } finally {
@@ -213,7 +247,11 @@ export async function benchDrainPostgres(
   log: (line: string) => void,
 ): Promise<DrainRun[]> {
   const database = await createTestDatabase();
-  const app = await startApp(appDir, { DATABASE_URL: database.url, DELIVERY_WORKER: "off", BRAZE_EXTRA_ENDPOINTS: simulator.url });
+  const app = await startApp(appDir, {
+    DATABASE_URL: database.url,
+    DELIVERY_WORKER: "off",
+    BRAZE_EXTRA_ENDPOINTS: simulator.url,
+  });
   const runs: DrainRun[] = [];
   let workers: Proc[] = [];
   try {
@@ -223,7 +261,17 @@ export async function benchDrainPostgres(
       await waitUntil(() => workers.every((worker) => worker.output().includes("started")), 30_000);
       const label = `postgres ${count} worker${count > 1 ? "s" : ""}`;
       const workersLabel = `${count} process${count > 1 ? "es" : ""}`;
-      runs.push(await drainOnce(simulator, app, workers.map((worker) => worker.pid), objects, label, { database: "postgres", workers: workersLabel }, log));
+      runs.push(
+        await drainOnce(
+          simulator,
+          app,
+          workers.map((worker) => worker.pid),
+          objects,
+          label,
+          { database: "postgres", workers: workersLabel },
+          log,
+        ),
+      );
       await Promise.all(workers.map((worker) => worker.stop()));
       workers = [];
     }

@@ -1,6 +1,16 @@
 // 3. Fairness: one shop has a large backlog being drained; a signed review arrives for another shop through
 // the ingress. How long until its objects reach the simulator? Measured a few times while the backlog lasts.
-import { createShops, insertBacklog, openDatabase, setConnected, signReviews, sleep, startApp, waitUntil, type Simulator } from "./support.ts";
+import {
+  createShops,
+  insertBacklog,
+  openDatabase,
+  setConnected,
+  signReviews,
+  sleep,
+  startApp,
+  waitUntil,
+  type Simulator,
+} from "./support.ts";
 
 export interface FairnessResult {
   backlog: number;
@@ -31,19 +41,32 @@ export async function benchFairness(
     for (const request of requests) {
       const before = (await objectsOf(other!.apiKey)).objects;
       const sentAt = Date.now();
-      const response = await fetch(app.url + request.path, { method: "POST", headers: request.headers, body: request.body.toString() });
+      const response = await fetch(app.url + request.path, {
+        method: "POST",
+        headers: request.headers,
+        body: request.body.toString(),
+      });
       const answeredMs = Date.now() - sentAt;
       if (response.status !== 200) throw new Error(`the ingress answered ${response.status}: ${await response.text()}`);
-      const arrived = await waitUntil(async () => {
-        const seen = await objectsOf(other!.apiKey);
-        return seen.objects > before ? seen : false;
-      }, 30_000, 10);
+      const arrived = await waitUntil(
+        async () => {
+          const seen = await objectsOf(other!.apiKey);
+          return seen.objects > before ? seen : false;
+        },
+        30_000,
+        10,
+      );
       const busyShopRemaining = options.backlog - (await objectsOf(busy!.apiKey)).objects;
       probes.push({ answeredMs, reachedBrazeMs: arrived.lastAt - sentAt, busyShopRemaining });
       await sleep(200);
     }
     const times = probes.map((probe) => probe.reachedBrazeMs).sort((a, b) => a - b);
-    const result = { backlog: options.backlog, probes, maxMs: times.at(-1)!, medianMs: times[Math.floor(times.length / 2)]! };
+    const result = {
+      backlog: options.backlog,
+      probes,
+      maxMs: times.at(-1)!,
+      medianMs: times[Math.floor(times.length / 2)]!,
+    };
     log(
       `  fairness: other shop's event reached Braze in median ${result.medianMs} ms, max ${result.maxMs} ms ` +
         `(busy shop still had ${probes.at(-1)!.busyShopRemaining} objects queued)`,

@@ -2,7 +2,18 @@
 // file) at increasing concurrency, in slices alternating with the bare baseline and the Remix floor at the same
 // concurrency. Then a fixed-rate run, and the row check: every 2xx the app gave is an InboundMessage row.
 import autocannon from "autocannon";
-import { cpuMs, createShops, freePort, openDatabase, rssMb, sampleRss, signReviews, startApp, startBaseline, type SignedRequest } from "./support.ts";
+import {
+  cpuMs,
+  createShops,
+  freePort,
+  openDatabase,
+  rssMb,
+  sampleRss,
+  signReviews,
+  startApp,
+  startBaseline,
+  type SignedRequest,
+} from "./support.ts";
 
 export interface IngestOptions {
   connections: number[];
@@ -143,7 +154,11 @@ export async function benchIngest(options: IngestOptions, log: (line: string) =>
     for (const connections of options.connections) {
       // The machine is shared: alternate the three servers in short slices and keep each one's best slice,
       // so a burst of someone else's work does not land on one side of the ratio only.
-      const slices: { app: LoadStats[]; baseline: LoadStats[]; floor: LoadStats[] } = { app: [], baseline: [], floor: [] };
+      const slices: { app: LoadStats[]; baseline: LoadStats[]; floor: LoadStats[] } = {
+        app: [],
+        baseline: [],
+        floor: [],
+      };
       for (let round = 0; round < options.rounds; round++) {
         slices.baseline.push(await load(baseline, connections, options.durationS, baselinePool));
         appPool.fill(Math.max(2_000, Math.ceil(lastRate * options.durationS * 1.5)));
@@ -151,7 +166,13 @@ export async function benchIngest(options: IngestOptions, log: (line: string) =>
         lastRate = Math.max(lastRate, slices.app.at(-1)!.okPerS, 100);
         slices.floor.push(await load(floorTarget, connections, options.durationS, null));
       }
-      const level = { connections, app: best(slices.app), baseline: best(slices.baseline), floor: best(slices.floor), ratio: 0 };
+      const level = {
+        connections,
+        app: best(slices.app),
+        baseline: best(slices.baseline),
+        floor: best(slices.floor),
+        ratio: 0,
+      };
       level.ratio = level.app.okPerS / Math.max(1, level.baseline.okPerS);
       levels.push(level);
       rssByRowsMb.push({ rows: await db.inboundMessage.count(), rssMb: Math.round(rssMb(app.pid)) });
@@ -169,13 +190,20 @@ export async function benchIngest(options: IngestOptions, log: (line: string) =>
 
     // Every 2xx must be a committed row. Rows beyond the 2xx count are requests that were still in flight
     // when a run's clock stopped (stored, but their answer was not read).
-    const stored = new Set((await db.inboundMessage.findMany({ select: { dedupeKey: true } })).map((row) => row.dedupeKey));
+    const stored = new Set(
+      (await db.inboundMessage.findMany({ select: { dedupeKey: true } })).map((row) => row.dedupeKey),
+    );
     let missing = 0;
     for (const id of answered) if (!stored.has(id)) missing += 1;
     return {
       levels,
       fixedRate: { ...fixed, rate: options.fixedRate },
-      rows: { answered2xx: answered.size, rows: stored.size, missing, inFlightAtCutoff: stored.size - (answered.size - missing) },
+      rows: {
+        answered2xx: answered.size,
+        rows: stored.size,
+        missing,
+        inFlightAtCutoff: stored.size - (answered.size - missing),
+      },
       rssPeakMb: rss.peak(),
       rssByRowsMb,
       signedDuringRun: appPool.signedDuringRun,

@@ -14,10 +14,16 @@ import { buildProduction, productionBuildIsFresh, SERVER_BUILD } from "../script
 
 const SECTIONS = ["ingest", "drain", "fairness", "postgres"] as const;
 const { values } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, only: { type: "string" }, "no-build": { type: "boolean", default: false } },
+  options: {
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    "no-build": { type: "boolean", default: false },
+  },
 });
 const only = new Set(values.only ? values.only.split(",").map((name) => name.trim()) : SECTIONS);
-for (const name of only) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`--only takes ${SECTIONS.join(",")}; got "${name}"`);
+for (const name of only)
+  if (!(SECTIONS as readonly string[]).includes(name))
+    throw new Error(`--only takes ${SECTIONS.join(",")}; got "${name}"`);
 const quick = values.quick;
 
 const settings = quick
@@ -107,7 +113,8 @@ results.machine.loadAfter = loadavg();
 
 const table = renderTable(results);
 const problems = integrityProblems(results);
-const summary = summaryLine(results) + (results.errors.length > 0 ? ` | SECTION ERRORS: ${results.errors.join("; ")}` : "");
+const summary =
+  summaryLine(results) + (results.errors.length > 0 ? ` | SECTION ERRORS: ${results.errors.join("; ")}` : "");
 const folder = "bench/results";
 mkdirSync(folder, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19);
@@ -117,5 +124,7 @@ for (const name of [stamp, "latest"]) {
   writeFileSync(path.join(folder, `${name}.json`), json);
   if (svg) writeFileSync(path.join(folder, `${name}.svg`), svg);
 }
-console.log(`\n${table}\n\nresults: ${folder}/${stamp}.json${svg ? `, chart: ${folder}/${stamp}.svg` : ""}\n${summary}`);
+console.log(
+  `\n${table}\n\nresults: ${folder}/${stamp}.json${svg ? `, chart: ${folder}/${stamp}.svg` : ""}\n${summary}`,
+);
 process.exit(problems.length > 0 || results.errors.length > 0 ? 1 : 0);

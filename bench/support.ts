@@ -17,7 +17,11 @@ export type { PrismaClient, Tally, TestShop };
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function waitUntil<T>(check: () => Promise<T | false> | T | false, timeoutMs: number, everyMs = 50): Promise<T> {
+export async function waitUntil<T>(
+  check: () => Promise<T | false> | T | false,
+  timeoutMs: number,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -33,7 +37,8 @@ export async function waitUntil<T>(check: () => Promise<T | false> | T | false, 
 // of the production build taken once at the start: server.mjs, worker.mjs and build/ copied, the rest linked.
 // A build in progress (build/ emptied and refilled) is waited out.
 export async function snapshotBuild(root = process.cwd()): Promise<{ dir: string; remove(): void }> {
-  const complete = (dir: string) => ["build/server/index.js", "build/client/assets"].every((entry) => existsSync(path.join(dir, entry)));
+  const complete = (dir: string) =>
+    ["build/server/index.js", "build/client/assets"].every((entry) => existsSync(path.join(dir, entry)));
   for (let attempt = 0; ; attempt++) {
     const dir = mkdtempSync(path.join(tmpdir(), "okendo-bench-app-"));
     const remove = () => rmSync(dir, { recursive: true, force: true });
@@ -43,7 +48,8 @@ export async function snapshotBuild(root = process.cwd()): Promise<{ dir: string
       for (const entry of readdirSync(root)) {
         if (entry === ".git") continue;
         if (entry === "build") cpSync(path.join(root, entry), path.join(dir, entry), { recursive: true });
-        else if (entry === "server.mjs" || entry === "worker.mjs") copyFileSync(path.join(root, entry), path.join(dir, entry));
+        else if (entry === "server.mjs" || entry === "worker.mjs")
+          copyFileSync(path.join(root, entry), path.join(dir, entry));
         else symlinkSync(path.join(root, entry), path.join(dir, entry));
       }
       if (complete(dir)) return { dir, remove };
@@ -82,10 +88,18 @@ export async function startApp(cwd: string, env: Record<string, string> = {}): P
   execFileSync(process.execPath, ["scripts/migrate.mjs"], { cwd, env: { ...process.env, ...fullEnv }, stdio: "pipe" });
   const server = spawnNode("server.mjs", cwd, fullEnv);
   const url = `http://127.0.0.1:${port}`;
-  await waitUntil(async () => {
-    if (server.child.exitCode !== null) throw new Error(`The app exited with ${server.child.exitCode}:\n${server.output()}`);
-    return fetch(url).then(() => true, () => false);
-  }, 30_000, 100);
+  await waitUntil(
+    async () => {
+      if (server.child.exitCode !== null)
+        throw new Error(`The app exited with ${server.child.exitCode}:\n${server.output()}`);
+      return fetch(url).then(
+        () => true,
+        () => false,
+      );
+    },
+    30_000,
+    100,
+  );
   const stop = async () => {
     await server.stop();
     if (sqliteDir) rmSync(sqliteDir, { recursive: true, force: true });
@@ -102,7 +116,10 @@ export function startWorker(app: App, env: Record<string, string> = {}): Proc {
 
 // Forks one of the bench's own .ts processes and waits for its first IPC message ("ready", with details).
 async function forkTs<T>(file: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; ready: T }> {
-  const child = fork(new URL(file, import.meta.url), [], { env: { ...process.env, ...env }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(new URL(file, import.meta.url), [], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   const ready = await new Promise<T>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`${file} exited with ${code}`)));
     child.once("message", (message) => resolve(message as T));
@@ -171,7 +188,10 @@ export function cpuMs(pid: number): number {
 export function sampleRss(pids: number[]) {
   let peak = 0;
   const timer = setInterval(() => {
-    peak = Math.max(peak, pids.reduce((sum, pid) => sum + rssMb(pid), 0));
+    peak = Math.max(
+      peak,
+      pids.reduce((sum, pid) => sum + rssMb(pid), 0),
+    );
   }, 100);
   timer.unref();
   return {
@@ -183,7 +203,9 @@ export function sampleRss(pids: number[]) {
 
 // --- payloads ----------------------------------------------------------------------------------------
 
-const fixture = JSON.parse(readFileSync(new URL("../tests/fixtures/native/review.create.json", import.meta.url), "utf8"));
+const fixture = JSON.parse(
+  readFileSync(new URL("../tests/fixtures/native/review.create.json", import.meta.url), "utf8"),
+);
 const REVIEW_ID = fixture.delivery.resource.reviewId as string;
 const REVIEWER = fixture.delivery.resource.reviewer.email as string;
 // Okendo's native review.create delivery; review id and reviewer are filled in per request.
@@ -237,7 +259,12 @@ export function reviewObjects(reviewId: string, email: string) {
     {
       kind: "event",
       eventName: "Okendo Review Created",
-      payload: { external_id: email, ...event, time: new Date().toISOString(), properties: { ...event.properties, review_id: reviewId } },
+      payload: {
+        external_id: email,
+        ...event,
+        time: new Date().toISOString(),
+        properties: { ...event.properties, review_id: reviewId },
+      },
     },
   ];
 }
@@ -248,7 +275,12 @@ export type BenchShop = TestShop & { apiKey: string };
 
 // Shops connected to the simulator, users identified by email (so the ingress never calls Shopify's API).
 // Each shop has its own Braze API key, which is how the simulator's tally tells the shops apart.
-export async function createShops(db: PrismaClient, count: number, brazeUrl?: string, tag = "bench"): Promise<BenchShop[]> {
+export async function createShops(
+  db: PrismaClient,
+  count: number,
+  brazeUrl?: string,
+  tag = "bench",
+): Promise<BenchShop[]> {
   const shops: BenchShop[] = [];
   for (let i = 0; i < count; i++) {
     const apiKey = `valid-${tag}-${i}-${process.pid}`;
@@ -261,7 +293,10 @@ export async function createShops(db: PrismaClient, count: number, brazeUrl?: st
 // all in one statement starts the clock.
 export async function setConnected(db: PrismaClient, shops: TestShop[], connected: boolean) {
   const domains = shops.map((shop) => shop.domain);
-  await db.shop.updateMany({ where: { domain: { in: domains } }, data: { connectionStatus: connected ? "connected" : "disconnected" } });
+  await db.shop.updateMany({
+    where: { domain: { in: domains } },
+    data: { connectionStatus: connected ? "connected" : "disconnected" },
+  });
 }
 
 // `objects` queued Delivery rows spread over the shops, as the review ingress writes them (an attribute
@@ -284,5 +319,6 @@ export async function insertBacklog(db: PrismaClient, shops: TestShop[], objects
       });
     }
   }
-  for (let start = 0; start < rows.length; start += 5_000) await db.delivery.createMany({ data: rows.slice(start, start + 5_000) });
+  for (let start = 0; start < rows.length; start += 5_000)
+    await db.delivery.createMany({ data: rows.slice(start, start + 5_000) });
 }

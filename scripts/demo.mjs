@@ -79,7 +79,11 @@ const admin = { authorization: `Bearer ${token}`, "user-agent": "Mozilla/5.0 (ok
 const connected = await fetch(`${appUrl}/app?index`, {
   method: "POST",
   headers: admin,
-  body: new URLSearchParams({ intent: "connect", endpoint: simulator.url, apiKey: `valid-demo-${randomBytes(8).toString("hex")}` }),
+  body: new URLSearchParams({
+    intent: "connect",
+    endpoint: simulator.url,
+    apiKey: `valid-demo-${randomBytes(8).toString("hex")}`,
+  }),
 });
 if (!connected.ok) throw new Error(`Connecting the demo shop failed: HTTP ${connected.status}`);
 const settingsPage = await (await fetch(`${appUrl}${adminPageUrl(shop, token)}`, { headers: admin })).text();
@@ -118,13 +122,17 @@ for (const event of simulator.events()) counts.set(event.name, (counts.get(event
 const deliveredOnce = [...expected].filter((name) => counts.get(name) === 1);
 console.log("\nWhat Braze received, per event:");
 for (const name of expected) console.log(`  ${String(counts.get(name) ?? 0).padStart(3)} × ${name}`);
-console.log(`  ${simulator.attributes().length} attribute updates, in ${simulator.requests.length} /users/track requests`);
+console.log(
+  `  ${simulator.attributes().length} attribute updates, in ${simulator.requests.length} /users/track requests`,
+);
 const unmapped = sent.filter((delivery) => delivery.body.includes('"unmapped"')).length;
 console.log(`Okendo review edit (not a catalog event): stored as unmapped (${unmapped}), visible in the activity log`);
 console.log(`Redelivery of an accepted message: HTTP ${duplicate.status} ${duplicate.body} — not sent again`);
 console.log(`Bad signature: HTTP ${badSignature.status} ${badSignature.body} — nothing stored`);
 const ok = deliveredOnce.length === expected.size && duplicate.status === 200 && badSignature.status === 401;
-console.log(`\n${deliveredOnce.length} of ${expected.size} catalog events delivered exactly once${ok ? "" : " — SOMETHING IS WRONG"}.`);
+console.log(
+  `\n${deliveredOnce.length} of ${expected.size} catalog events delivered exactly once${ok ? "" : " — SOMETHING IS WRONG"}.`,
+);
 
 console.log(`
 Okendo → Braze demo is running.

@@ -43,7 +43,10 @@ if (!url || url.startsWith("file:")) {
     const applied = new Set((await client.query('SELECT name FROM "_app_migrations"')).rows.map((row) => row.name));
     for (const { name, sql } of pending("prisma/migrations-postgres", applied)) {
       await client.query(sql);
-      await client.query('INSERT INTO "_app_migrations" (name, applied_at) VALUES ($1, $2)', [name, new Date().toISOString()]);
+      await client.query('INSERT INTO "_app_migrations" (name, applied_at) VALUES ($1, $2)', [
+        name,
+        new Date().toISOString(),
+      ]);
       console.log(`applied ${name}`);
     }
     await client.query("COMMIT");

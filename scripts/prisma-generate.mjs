@@ -2,6 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { writePostgresSchema } from "./prisma-dialects.mjs";
 
-const prisma = (...args) => execFileSync(process.execPath, ["node_modules/prisma/build/index.js", ...args], { stdio: "inherit" });
+const prisma = (...args) =>
+  execFileSync(process.execPath, ["node_modules/prisma/build/index.js", ...args], { stdio: "inherit" });
 prisma("generate");
 prisma("generate", "--schema", writePostgresSchema());

@@ -53,7 +53,8 @@ function sourceOf(row: RowWithSource): ActivityRow["source"] {
 function subjectOf(row: Delivery): Pick<ActivityRow, "subject" | "subjectDetail"> {
   if (row.kind === "delete") return { subject: "User deletion" };
   if (row.kind === "unmapped") return { subject: "Unmapped message" };
-  if (row.kind === "attributes") return { subject: "Attribute update", ...(row.eventName ? { subjectDetail: `With ${row.eventName}` } : {}) };
+  if (row.kind === "attributes")
+    return { subject: "Attribute update", ...(row.eventName ? { subjectDetail: `With ${row.eventName}` } : {}) };
   return { subject: row.eventName ?? "Event" };
 }
 
@@ -67,20 +68,36 @@ function customerOf(row: Delivery): string {
 function statusOf(row: Delivery, connected: boolean): Pick<ActivityRow, "statusLabel" | "statusTone" | "statusDetail"> {
   const status = row.status as DeliveryStatus;
   if ((status === "queued" || status === "retrying") && !connected) {
-    return { statusLabel: "Waiting for connection", statusTone: "attention", statusDetail: "Sent once Braze is connected" };
+    return {
+      statusLabel: "Waiting for connection",
+      statusTone: "attention",
+      statusDetail: "Sent once Braze is connected",
+    };
   }
   switch (status) {
     case "queued":
       return { statusLabel: STATUS_LABELS.queued, statusTone: "info" };
     case "retrying":
-      return { statusLabel: STATUS_LABELS.retrying, statusTone: "warning", statusDetail: `Next attempt ${formatUtc(row.nextAttemptAt.toISOString())}` };
+      return {
+        statusLabel: STATUS_LABELS.retrying,
+        statusTone: "warning",
+        statusDetail: `Next attempt ${formatUtc(row.nextAttemptAt.toISOString())}`,
+      };
     case "delivered":
       return { statusLabel: STATUS_LABELS.delivered, statusTone: "success" };
     case "failed":
     case "dead_letter":
-      return { statusLabel: STATUS_LABELS[status], statusTone: "critical", ...(row.lastError ? { statusDetail: row.lastError } : {}) };
+      return {
+        statusLabel: STATUS_LABELS[status],
+        statusTone: "critical",
+        ...(row.lastError ? { statusDetail: row.lastError } : {}),
+      };
     case "unmapped":
-      return { statusLabel: STATUS_LABELS.unmapped, statusTone: "attention", ...(row.lastError ? { statusDetail: row.lastError } : {}) };
+      return {
+        statusLabel: STATUS_LABELS.unmapped,
+        statusTone: "attention",
+        ...(row.lastError ? { statusDetail: row.lastError } : {}),
+      };
     case "skipped":
       return { statusLabel: STATUS_LABELS.skipped, statusTone: undefined, statusDetail: "Event switched off" };
     case "replayed":
@@ -131,7 +148,12 @@ export interface ActivityPage {
   retryAllCount: number; // failed + dead letter rows "Retry all failed" would take
 }
 
-export async function activityPage(shop: string, filters: ActivityFilters, cursor: PageCursor, pageSize = ACTIVITY_PAGE_SIZE): Promise<ActivityPage> {
+export async function activityPage(
+  shop: string,
+  filters: ActivityFilters,
+  cursor: PageCursor,
+  pageSize = ACTIVITY_PAGE_SIZE,
+): Promise<ActivityPage> {
   const where = activityWhere(shop, filters);
   const include = { inbound: { select: { source: true } } } as const;
   const page = (extra: Prisma.DeliveryWhereInput, order: "asc" | "desc") =>
@@ -218,7 +240,10 @@ export async function deliveryDetail(shop: string, id: number): Promise<Delivery
   const row = await prisma.delivery.findFirst({ where: { id, shop }, include: { inbound: true } });
   if (!row) return null;
   const [shopRow, related] = await Promise.all([
-    prisma.shop.findUnique({ where: { domain: shop }, select: { domain: true, connectionStatus: true, brazeApiKeyEncrypted: true } }),
+    prisma.shop.findUnique({
+      where: { domain: shop },
+      select: { domain: true, connectionStatus: true, brazeApiKeyEncrypted: true },
+    }),
     row.inboundId
       ? prisma.delivery.findMany({
           where: { shop, inboundId: row.inboundId, id: { not: row.id } },

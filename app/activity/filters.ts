@@ -42,7 +42,8 @@ export interface ActivityFilters {
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const isDay = (value: string | null): value is string => value !== null && DAY.test(value) && !Number.isNaN(Date.parse(value));
+const isDay = (value: string | null): value is string =>
+  value !== null && DAY.test(value) && !Number.isNaN(Date.parse(value));
 const isStatus = (value: string): value is DeliveryStatus => (DELIVERY_STATUSES as readonly string[]).includes(value);
 const isEventFilter = (value: string | null): value is EventFilter =>
   value === ATTRIBUTE_UPDATES || (CATALOG_EVENT_NAMES as readonly (string | null)[]).includes(value);
@@ -50,7 +51,14 @@ const isEventFilter = (value: string | null): value is EventFilter =>
 // Tolerant: a hand-edited link with an unknown value shows everything rather than an error.
 // `status` may repeat (?status=failed&status=dead_letter) or be comma-separated (?status=failed,dead_letter).
 export function readActivityFilters(params: URLSearchParams): ActivityFilters {
-  const statuses = [...new Set(params.getAll("status").flatMap((value) => value.split(",")).map((s) => s.trim()))].filter(isStatus);
+  const statuses = [
+    ...new Set(
+      params
+        .getAll("status")
+        .flatMap((value) => value.split(","))
+        .map((s) => s.trim()),
+    ),
+  ].filter(isStatus);
   const event = params.get("event");
   const from = params.get("from");
   const to = params.get("to");

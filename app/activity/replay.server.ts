@@ -52,7 +52,10 @@ export async function retryDelivery(shop: string, id: number): Promise<RetryResu
   if (!row) return null;
   if (!RETRYABLE_STATUSES.includes(row.status as DeliveryStatus)) {
     const label = STATUS_LABELS[row.status as DeliveryStatus] ?? row.status;
-    return { outcome: "unchanged", reason: `This delivery is ${label.toLowerCase()}: only failed, dead-lettered and unmapped deliveries can be retried.` };
+    return {
+      outcome: "unchanged",
+      reason: `This delivery is ${label.toLowerCase()}: only failed, dead-lettered and unmapped deliveries can be retried.`,
+    };
   }
   if (row.kind === "unmapped" || row.identifierType === "none") return replay(shop, row);
   const count = await requeue({ AND: [requeueable(shop), { id }] });
@@ -75,7 +78,9 @@ export async function retryAllFailed(shop: string): Promise<RetryAllResult> {
   return result;
 }
 
-type Reading = { ok: true; messages: NormalizedMessage[]; loyaltyTier?: { customer: NormalizedMessage["customer"]; tier: string } } | { ok: false; reason: string };
+type Reading =
+  | { ok: true; messages: NormalizedMessage[]; loyaltyTier?: { customer: NormalizedMessage["customer"]; tier: string } }
+  | { ok: false; reason: string };
 
 // The stored message read with today's mapping, as its ingress would read it now.
 async function readAgain(shop: Shop, inbound: InboundMessage): Promise<Reading> {
@@ -89,7 +94,11 @@ async function readAgain(shop: Shop, inbound: InboundMessage): Promise<Reading> 
   if (inbound.source === "flow") {
     const run = readFlowActionRun(body);
     const built = run.ok ? envelopeFromFlowRun(run.run, inbound.receivedAt) : undefined;
-    reading = !run.ok ? { kind: "invalid", problems: run.problems } : built?.ok ? { kind: "mapped", messages: [built.event] } : { kind: "invalid", problems: built?.problems ?? [] };
+    reading = !run.ok
+      ? { kind: "invalid", problems: run.problems }
+      : built?.ok
+        ? { kind: "mapped", messages: [built.event] }
+        : { kind: "invalid", problems: built?.problems ?? [] };
   } else {
     reading = await readOkendoBody(shop, body);
   }
@@ -100,7 +109,10 @@ async function readAgain(shop: Shop, inbound: InboundMessage): Promise<Reading> 
 }
 
 async function keepWithReason(row: Delivery, reason: string): Promise<RetryResult> {
-  await prisma.delivery.updateMany({ where: { id: row.id, shop: row.shop, status: row.status }, data: { lastError: reason } });
+  await prisma.delivery.updateMany({
+    where: { id: row.id, shop: row.shop, status: row.status },
+    data: { lastError: reason },
+  });
   return { outcome: "unchanged", reason };
 }
 
@@ -109,7 +121,8 @@ async function replay(shopDomain: string, row: Delivery): Promise<RetryResult> {
     prisma.shop.findUnique({ where: { domain: shopDomain } }),
     row.inboundId ? prisma.inboundMessage.findFirst({ where: { id: row.inboundId, shop: shopDomain } }) : null,
   ]);
-  if (!shop || !inbound) return { outcome: "unchanged", reason: "The message as received is no longer stored, so it cannot be read again." };
+  if (!shop || !inbound)
+    return { outcome: "unchanged", reason: "The message as received is no longer stored, so it cannot be read again." };
 
   const unmapped = row.kind === "unmapped";
   let reading: Reading;
@@ -128,10 +141,20 @@ async function replay(shopDomain: string, row: Delivery): Promise<RetryResult> {
 
   const created = await prisma.$transaction(async (tx) => {
     // Claims the row: a second click (or a concurrent "Retry all") finds it replayed and creates nothing.
-    const claimed = await tx.delivery.updateMany({ where: { id: row.id, shop: shopDomain, status: row.status }, data: { status: "replayed" } });
+    const claimed = await tx.delivery.updateMany({
+      where: { id: row.id, shop: shopDomain, status: row.status },
+      data: { status: "replayed" },
+    });
     if (claimed.count !== 1) return null;
     // An unmapped message is read for the first time; a mapped one was already folded into the aggregates and counted.
-    const rows = await writeDeliveries(tx, shopDomain, inbound.id, messages, identities, unmapped ? { receivedAt: inbound.receivedAt, loyaltyTier } : null);
+    const rows = await writeDeliveries(
+      tx,
+      shopDomain,
+      inbound.id,
+      messages,
+      identities,
+      unmapped ? { receivedAt: inbound.receivedAt, loyaltyTier } : null,
+    );
     if (unmapped) await tx.inboundMessage.update({ where: { id: inbound.id }, data: { status: "mapped", note: null } });
     return rows;
   });
@@ -141,14 +164,21 @@ async function replay(shopDomain: string, row: Delivery): Promise<RetryResult> {
 }
 
 // The Activity page's retry buttons (list and detail): the form names the intent and, for one row, its id.
-export async function retryRequested(shop: string, form: FormData): Promise<{ status: number; ok: boolean; message: string }> {
+export async function retryRequested(
+  shop: string,
+  form: FormData,
+): Promise<{ status: number; ok: boolean; message: string }> {
   const intent = form.get("intent");
   if (intent === "retry-all") {
     const { queued, replayed, unchanged } = await retryAllFailed(shop);
     const retried = queued + replayed;
     if (retried === 0 && unchanged === 0) return { status: 200, ok: true, message: "Nothing to retry" };
     const message = `${retried} ${retried === 1 ? "delivery" : "deliveries"} retried`;
-    return { status: 200, ok: retried > 0, message: unchanged > 0 ? `${message}; ${unchanged} still cannot be sent` : message };
+    return {
+      status: 200,
+      ok: retried > 0,
+      message: unchanged > 0 ? `${message}; ${unchanged} still cannot be sent` : message,
+    };
   }
   if (intent === "retry") {
     const id = Number(form.get("id"));
@@ -156,7 +186,11 @@ export async function retryRequested(shop: string, form: FormData): Promise<{ st
     if (!result) return { status: 404, ok: false, message: "No such delivery" };
     if (result.outcome === "queued") return { status: 200, ok: true, message: "Queued for delivery again" };
     if (result.outcome === "replayed") {
-      return { status: 200, ok: true, message: `Replayed as ${result.deliveries} new ${result.deliveries === 1 ? "delivery" : "deliveries"}` };
+      return {
+        status: 200,
+        ok: true,
+        message: `Replayed as ${result.deliveries} new ${result.deliveries === 1 ? "delivery" : "deliveries"}`,
+      };
     }
     return { status: 200, ok: false, message: result.reason };
   }

@@ -34,7 +34,11 @@ export async function checkBrazeCredentials(endpoint: string, apiKey: string): P
     return { ok: false, retryable: false, message: "Braze answered 404 at this endpoint. Check the API Endpoint." };
   }
   if (status === 429) {
-    return { ok: false, retryable: true, message: "Braze is rate-limiting this workspace right now. Try again in a minute." };
+    return {
+      ok: false,
+      retryable: true,
+      message: "Braze is rate-limiting this workspace right now. Try again in a minute.",
+    };
   }
   const detail = brazeMessage(body);
   return {

@@ -70,10 +70,8 @@ const EXAMPLE = BRAZE_INSTANCES[0]!.url;
 export const ENDPOINT_ERRORS = {
   empty: "Enter your Braze REST endpoint.",
   notAUrl: `Enter a URL like ${EXAMPLE}.`,
-  sdk: (restUrl: string) =>
-    `That is a Braze SDK endpoint. Use the REST endpoint for the same instance: ${restUrl}`,
-  sdkUnknown:
-    "That is a Braze SDK endpoint. Choose the REST endpoint for your instance from the list.",
+  sdk: (restUrl: string) => `That is a Braze SDK endpoint. Use the REST endpoint for the same instance: ${restUrl}`,
+  sdkUnknown: "That is a Braze SDK endpoint. Choose the REST endpoint for your instance from the list.",
   dashboard: (restUrl: string) =>
     `That is the Braze dashboard address. Use the REST endpoint for the same instance: ${restUrl}`,
   dashboardUnknown:
@@ -82,8 +80,7 @@ export const ENDPOINT_ERRORS = {
     `${host} is not a Braze REST endpoint. Remove the port number: Braze REST endpoints use the standard HTTPS port.`,
   userinfo:
     "Remove the user name and password (the part before “@”) from the endpoint. Braze REST endpoints don't use them.",
-  notAllowed: (host: string) =>
-    `${host} is not a Braze REST endpoint. Choose your instance from the list.`,
+  notAllowed: (host: string) => `${host} is not a Braze REST endpoint. Choose your instance from the list.`,
 } as const;
 
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -118,10 +115,7 @@ function parseHttpUrl(raw: string): URL | null {
  * demos and tests. They match on exact origin and keep their scheme, so
  * http://127.0.0.1:4010 is allowed only when listed.
  */
-export function normalizeBrazeEndpoint(
-  input: string,
-  extraAllowed: readonly string[] = [],
-): EndpointResult {
+export function normalizeBrazeEndpoint(input: string, extraAllowed: readonly string[] = []): EndpointResult {
   const raw = input.trim();
   if (raw === "") return { ok: false, error: ENDPOINT_ERRORS.empty };
 

@@ -20,7 +20,8 @@ export interface BrazeAttributeObject {
   [attribute: string]: unknown;
 }
 
-export type BrazeObject = { type: "event"; object: BrazeEventObject } | { type: "attributes"; object: BrazeAttributeObject };
+export type BrazeObject =
+  { type: "event"; object: BrazeEventObject } | { type: "attributes"; object: BrazeAttributeObject };
 
 // Keys that identify a profile (or change how Braze matches one). As custom attributes they would
 // add a second identifier to the object or overwrite the one we chose, so they are never taken

@@ -11,7 +11,11 @@ export type BatchOutcome =
   | { kind: "transient"; reason: string }; // try again later
 
 // Positions: attribute objects first, then events, as the worker packs them.
-export function classifyTrackAnswer(result: BrazeCallResult, attributeCount: number, objectCount: number): BatchOutcome {
+export function classifyTrackAnswer(
+  result: BrazeCallResult,
+  attributeCount: number,
+  objectCount: number,
+): BatchOutcome {
   if (!result.reached) return { kind: "transient", reason: result.error };
   const { status, body, headers } = result.answer;
   const response = JSON.stringify(body);
@@ -31,10 +35,16 @@ export function classifyTrackAnswer(result: BrazeCallResult, attributeCount: num
     }
     return { kind: "accepted", failed, response };
   }
-  if (status === 401) return { kind: "key_rejected", reason: "Braze rejected the API key (401). Reconnect with a valid key." };
-  if (status === 403) return { kind: "key_rejected", reason: `Braze refused the key (403${message ? `: ${message}` : ""}). It needs the users.track permission.` };
+  if (status === 401)
+    return { kind: "key_rejected", reason: "Braze rejected the API key (401). Reconnect with a valid key." };
+  if (status === 403)
+    return {
+      kind: "key_rejected",
+      reason: `Braze refused the key (403${message ? `: ${message}` : ""}). It needs the users.track permission.`,
+    };
   if (status === 429) return { kind: "rate_limited", headers };
-  if (status >= 500 || status === 408) return { kind: "transient", reason: `Braze answered HTTP ${status}${message ? `: ${message}` : ""}` };
+  if (status >= 500 || status === 408)
+    return { kind: "transient", reason: `Braze answered HTTP ${status}${message ? `: ${message}` : ""}` };
   return { kind: "rejected", reason: `Braze answered HTTP ${status}${message ? `: ${message}` : ""}`, response };
 }
 

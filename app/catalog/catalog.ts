@@ -191,8 +191,10 @@ const PROFILE_ANSWERS_NOTE =
   "profile questions answered, [{question, answer}]; each becomes the attribute okendo_<question in snake_case>";
 
 const REFERRAL_TOTALS = {
-  number_of_successful_referrals: "the referrer's successful referrals so far (sets okendo_number_of_successful_referrals)",
-  total_referral_revenue: "revenue from the referrer's successful referrals so far (sets okendo_total_referral_revenue)",
+  number_of_successful_referrals:
+    "the referrer's successful referrals so far (sets okendo_number_of_successful_referrals)",
+  total_referral_revenue:
+    "revenue from the referrer's successful referrals so far (sets okendo_total_referral_revenue)",
 } as const;
 
 const LOYALTY_TRANSACTION = {

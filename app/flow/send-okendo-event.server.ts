@@ -63,7 +63,10 @@ const FlowRequestSchema = z.object({
 export function readFlowActionRun(body: unknown): { ok: true; run: FlowActionRun } | { ok: false; problems: string[] } {
   const parsed = FlowRequestSchema.safeParse(body);
   if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`) };
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`),
+    };
   }
   const { shopify_domain, action_run_id, handle, properties = {} } = parsed.data;
   if (handle !== undefined && handle !== FLOW_ACTION_HANDLE) {
@@ -81,10 +84,14 @@ export function readFlowActionRun(body: unknown): { ok: true; run: FlowActionRun
 }
 
 // The action's "Event properties (JSON)" field: a JSON object typed (or templated with Liquid) by the merchant.
-function parsePropertiesField(value: unknown): { ok: true; properties: Record<string, unknown> } | { ok: false; problem: string } {
+function parsePropertiesField(
+  value: unknown,
+): { ok: true; properties: Record<string, unknown> } | { ok: false; problem: string } {
   if (value === undefined || value === null) return { ok: true, properties: {} };
-  if (typeof value === "object" && !Array.isArray(value)) return { ok: true, properties: value as Record<string, unknown> };
-  if (typeof value !== "string") return { ok: false, problem: `${LABEL.properties}: must be a JSON object such as {"rating": 5}` };
+  if (typeof value === "object" && !Array.isArray(value))
+    return { ok: true, properties: value as Record<string, unknown> };
+  if (typeof value !== "string")
+    return { ok: false, problem: `${LABEL.properties}: must be a JSON object such as {"rating": 5}` };
   const text = value.trim();
   if (text === "") return { ok: true, properties: {} };
   let json: unknown;

@@ -34,7 +34,8 @@ export async function resolveIdentity(
       if (!customerId) {
         const lookup = await lookUpCustomerByEmail(shop.domain, email);
         if ("found" in lookup) customerId = lookup.found;
-        else if ("failed" in lookup) note = `Shopify customer look-up failed (${lookup.failed}); sent with the email identifier.`;
+        else if ("failed" in lookup)
+          note = `Shopify customer look-up failed (${lookup.failed}); sent with the email identifier.`;
       }
     }
     if (customerId) return byExternalId(customerId, { email, shopifyCustomerId: customerId });
@@ -48,14 +49,18 @@ export async function resolveIdentity(
         note: note ?? "No Shopify customer has this email; sent with Braze's email identifier.",
       };
     }
-    return { ok: false, reason: "No Shopify customer ID or email address in the message: Braze cannot identify the user." };
+    return {
+      ok: false,
+      reason: "No Shopify customer ID or email address in the message: Braze cannot identify the user.",
+    };
   }
 
   const knownEmail = email ?? (customerId ? await cachedEmailFor(shop.domain, customerId) : undefined);
   if (knownEmail) return byExternalId(knownEmail, { email: knownEmail, shopifyCustomerId: customerId });
   return {
     ok: false,
-    reason: "No email address for this customer, and users are identified by email (the Shopify Customer ID toggle is off).",
+    reason:
+      "No email address for this customer, and users are identified by email (the Shopify Customer ID toggle is off).",
     shopifyCustomerId: customerId,
   };
 }
@@ -64,5 +69,11 @@ function byExternalId(externalId: string, known: { email?: string; shopifyCustom
   if (!externalIdFits(externalId)) {
     return { ok: false, reason: "The identifier is longer than Braze's 987-byte external_id limit.", ...known };
   }
-  return { ok: true, identifier: { external_id: externalId }, identifierType: "external_id", customerKey: externalId, ...known };
+  return {
+    ok: true,
+    identifier: { external_id: externalId },
+    identifierType: "external_id",
+    customerKey: externalId,
+    ...known,
+  };
 }

@@ -23,7 +23,9 @@ export async function okendoConnectionView(domain: string): Promise<OkendoConnec
     webhookUrl: new URL(`/webhooks/okendo/${shop.okendoWebhookId}`, process.env.SHOPIFY_APP_URL).toString(),
     signingSecret: currentSigningSecret(shop)!,
     previousSecretValidUntil:
-      shop.previousSecretExpiresAt && shop.previousSecretExpiresAt > now ? shop.previousSecretExpiresAt.toISOString() : null,
+      shop.previousSecretExpiresAt && shop.previousSecretExpiresAt > now
+        ? shop.previousSecretExpiresAt.toISOString()
+        : null,
     hasOkendoSecret: Boolean(shop.okendoProvidedSecretEncrypted),
     lastReceivedAt: last?.receivedAt.toISOString() ?? null,
   };

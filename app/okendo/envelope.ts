@@ -183,7 +183,8 @@ function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const segment of path) {
     if (typeof segment === "number") out += `[${segment}]`;
-    else if (typeof segment === "string" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(segment)) out += out ? `.${segment}` : segment;
+    else if (typeof segment === "string" && /^[A-Za-z_][A-Za-z0-9_]*$/.test(segment))
+      out += out ? `.${segment}` : segment;
     else out += `[${JSON.stringify(String(segment))}]`;
   }
   return out;
@@ -195,7 +196,9 @@ function problemsOf(error: z.ZodError): string[] {
     const path = formatPath(issue.path);
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
-        problems.push(path ? `${path}: unexpected key ${JSON.stringify(key)}` : `unexpected key ${JSON.stringify(key)}`);
+        problems.push(
+          path ? `${path}: unexpected key ${JSON.stringify(key)}` : `unexpected key ${JSON.stringify(key)}`,
+        );
       }
     } else {
       problems.push(`${path || "envelope"}: ${issue.message}`);

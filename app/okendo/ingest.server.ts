@@ -28,7 +28,12 @@ export async function readOkendoBody(shop: Shop, body: unknown): Promise<OkendoR
   };
 }
 
-export async function ingestOkendoDelivery(shop: Shop, messageId: string, rawBody: string, body: unknown): Promise<IngestResult> {
+export async function ingestOkendoDelivery(
+  shop: Shop,
+  messageId: string,
+  rawBody: string,
+  body: unknown,
+): Promise<IngestResult> {
   const inbound = { shop, source: "okendo" as const, dedupeKey: messageId, rawBody };
   const interpretation = await readOkendoBody(shop, body);
   if (interpretation.kind === "invalid") return { status: "invalid", problems: interpretation.problems };

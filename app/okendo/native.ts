@@ -186,7 +186,9 @@ function customerRef(...sources: Array<Json | undefined>): CustomerRef {
   for (const source of sources) {
     ref.email ??= email(pick(source, "email", "customerEmail"));
     // Raw value on purpose: a number beyond 2^53 has lost digits and must be refused, not stringified.
-    ref.shopifyCustomerId ??= normalizeShopifyCustomerId(pick(source, "shopifyCustomerId", "customerId", "platformCustomerId"));
+    ref.shopifyCustomerId ??= normalizeShopifyCustomerId(
+      pick(source, "shopifyCustomerId", "customerId", "platformCustomerId"),
+    );
     ref.firstName ??= text(pick(source, "firstName"));
     ref.lastName ??= text(pick(source, "lastName"));
   }
@@ -232,13 +234,17 @@ function mapReview(resource: Json, occurredAt: string): CatalogEvent | string {
 
   const order = asRecord(resource.order);
   const media = reviewMedia(resource.media);
-  const sentiment = text(pick(resource, "sentiment", "overallSentiment")) ?? text(pick(asRecord(resource.sentiment), "overall"));
+  const sentiment =
+    text(pick(resource, "sentiment", "overallSentiment")) ?? text(pick(asRecord(resource.sentiment), "overall"));
   const reviewAttributes = Object.fromEntries(
     [...titledValues(resource.attributesWithRating), ...titledValues(resource.productAttributes)].map(
       ({ title, value }) => [toSnakeCase(title) || title, value],
     ),
   );
-  const profileAnswers = titledValues(reviewer?.attributes).map(({ title, value }) => ({ question: title, answer: value }));
+  const profileAnswers = titledValues(reviewer?.attributes).map(({ title, value }) => ({
+    question: title,
+    answer: value,
+  }));
 
   const properties = compact({
     review_id: text(pick(resource, "reviewId", "id")),
@@ -305,8 +311,12 @@ function loyaltyMember(resource: Json): LoyaltyMember {
     tier: tierName(pick(resource, "vipTier", "tier", "currentTier", "tierName")),
     enrolledAt: isoDate(pick(resource, "dateEnrolled", "enrolledDate", "enrolledAt", "dateCreated")),
     extraAttributes: compact({
-      [ATTRIBUTE_KEYS.loyaltyVipTierExpiryDate]: isoDate(pick(resource, "tierExpiryDate", "vipTierExpiryDate", "tierExpiresAt")),
-      [ATTRIBUTE_KEYS.loyaltyPointsExpiryDate]: isoDate(pick(resource, "pointsExpiryDate", "pointsExpireAt", "pointsExpiry")),
+      [ATTRIBUTE_KEYS.loyaltyVipTierExpiryDate]: isoDate(
+        pick(resource, "tierExpiryDate", "vipTierExpiryDate", "tierExpiresAt"),
+      ),
+      [ATTRIBUTE_KEYS.loyaltyPointsExpiryDate]: isoDate(
+        pick(resource, "pointsExpiryDate", "pointsExpireAt", "pointsExpiry"),
+      ),
       // Okendo sends birthday as a profile answer; same key as a "Birthday" profile question.
       [profileAttributeKey("Birthday")]: birthday,
     }),
@@ -341,7 +351,10 @@ async function mapLoyaltyCustomer(
     return { kind: "mapped", messages: [event], ...remember };
   }
 
-  const attributes = { ...catalogEntry("Enrolled in Okendo Loyalty").attributeEffects(properties), ...member.extraAttributes };
+  const attributes = {
+    ...catalogEntry("Enrolled in Okendo Loyalty").attributeEffects(properties),
+    ...member.extraAttributes,
+  };
   if (member.tier) {
     // Only a tier we have seen before can have "changed": the first sight of a member is not a change.
     const previous = await context.previousLoyaltyTier(customer);
@@ -357,10 +370,7 @@ async function mapLoyaltyCustomer(
   return { kind: "mapped", messages: [update], ...remember };
 }
 
-const TRANSACTION_EVENTS: Record<
-  Exclude<NativeResourceType, "review" | "loyalty_customer">,
-  CatalogEventName
-> = {
+const TRANSACTION_EVENTS: Record<Exclude<NativeResourceType, "review" | "loyalty_customer">, CatalogEventName> = {
   loyalty_earning_transaction: "Okendo Loyalty Points Awarded",
   loyalty_redemption_transaction: "Okendo Loyalty Points Redeemed",
   loyalty_adjustment_transaction: "Okendo Loyalty Points Adjusted",
@@ -379,7 +389,7 @@ function mapLoyaltyTransaction(resource: Json, resourceType: TransactionType, oc
   const properties = compact({
     // Awarded and redeemed are amounts ("spent 200 points"); an adjustment keeps its sign.
     points: points !== undefined && resourceType !== "loyalty_adjustment_transaction" ? Math.abs(points) : points,
-    reward_name: redemption ? text(pick(resource, "rewardName")) ?? tierName(pick(resource, "reward")) : undefined,
+    reward_name: redemption ? (text(pick(resource, "rewardName")) ?? tierName(pick(resource, "reward"))) : undefined,
     coupon_code: redemption ? text(pick(resource, "couponCode", "discountCode", "code")) : undefined,
     transaction_id: text(pick(resource, "transactionId", "id")),
     activity_id: text(pick(resource, "activityId", "earningRuleId", "rewardId")),
@@ -407,7 +417,10 @@ export async function normalizeNativeDelivery(body: unknown, context: NativeCont
   if (!resourceType) return { kind: "unmapped", reason: `unrecognised resource type "${topic.resourceType}"` };
   if (!topic.action) {
     // Guessing "create" could forward an edit as a second "review created": store it instead.
-    return { kind: "unmapped", reason: `${resourceType} delivery without a create/update/delete topic is not forwarded` };
+    return {
+      kind: "unmapped",
+      reason: `${resourceType} delivery without a create/update/delete topic is not forwarded`,
+    };
   }
   const label = `${resourceType}.${topic.action}`;
 
@@ -433,7 +446,8 @@ export async function normalizeNativeDelivery(body: unknown, context: NativeCont
     }
     default: {
       if (topic.action !== "create") return { kind: "unmapped", reason: `${label} is not forwarded` };
-      const occurredAt = isoDate(pick(resource, "dateCreated", "date", "createdAt", "transactionDate")) ?? deliveredAt ?? now();
+      const occurredAt =
+        isoDate(pick(resource, "dateCreated", "date", "createdAt", "transactionDate")) ?? deliveredAt ?? now();
       return mapLoyaltyTransaction(resource, resourceType, occurredAt);
     }
   }

@@ -58,7 +58,9 @@ function acceptedSecrets(shop: Shop, now: Date): string[] {
   const box = secretBoxFromEnv();
   const sealed = [shop.okendoSecretEncrypted, shop.okendoProvidedSecretEncrypted];
   if (shop.previousSecretExpiresAt && shop.previousSecretExpiresAt > now) sealed.push(shop.previousSecretEncrypted);
-  return sealed.filter((value): value is string => Boolean(value)).map((value) => box.open(value, context(shop.domain)));
+  return sealed
+    .filter((value): value is string => Boolean(value))
+    .map((value) => box.open(value, context(shop.domain)));
 }
 
 export interface SignedMessage {
@@ -79,7 +81,11 @@ export function signatureHeaders(headers: Headers): SignedMessage | null {
 export type Verification = { ok: true } | { ok: false; reason: string };
 
 export function verifySignature(shop: Shop, message: SignedMessage, rawBody: string, now = new Date()): Verification {
-  const headers = { "webhook-id": message.id, "webhook-timestamp": message.timestamp, "webhook-signature": message.signature };
+  const headers = {
+    "webhook-id": message.id,
+    "webhook-timestamp": message.timestamp,
+    "webhook-signature": message.signature,
+  };
   let reason = "No signing secret is set up for this URL.";
   for (const secret of acceptedSecrets(shop, now)) {
     try {

@@ -159,7 +159,10 @@ function deliveryRows(
 
 // The merchant switched the event off on the Events card: stored and visible in the activity log, never sent.
 function asSkipped(row: Prisma.DeliveryCreateManyInput): Prisma.DeliveryCreateManyInput {
-  const note = ["Not sent: this event is switched off in Settings.", row.status === "failed" ? row.lastError : row.note];
+  const note = [
+    "Not sent: this event is switched off in Settings.",
+    row.status === "failed" ? row.lastError : row.note,
+  ];
   return { ...row, status: "skipped", lastError: null, note: note.filter(Boolean).join(" ") };
 }
 
@@ -174,7 +177,8 @@ async function foldReviewAggregates(tx: Tx, shop: string, message: NormalizedMes
   const key = { shop_customerKey: { shop, customerKey } };
   const state = await tx.customerState.findUnique({ where: key });
   const previous = state?.reviewStats ? (JSON.parse(state.reviewStats) as ReviewStats) : undefined;
-  const sentiment = typeof message.properties.overall_sentiment === "string" ? message.properties.overall_sentiment : undefined;
+  const sentiment =
+    typeof message.properties.overall_sentiment === "string" ? message.properties.overall_sentiment : undefined;
   const { stats, attributes } = nextReviewStats(previous, { rating, sentiment });
   const reviewStats = JSON.stringify(stats);
   await tx.customerState.upsert({ where: key, create: { shop, customerKey, reviewStats }, update: { reviewStats } });

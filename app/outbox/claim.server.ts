@@ -31,7 +31,11 @@ function nextShop(now: Date, lock: Prisma.Sql) {
 
 export async function claimTurn(workerId: string, leaseMs: number): Promise<string | null> {
   const now = new Date();
-  const lease = { deliveryLeaseOwner: workerId, deliveryLeaseUntil: new Date(now.getTime() + leaseMs), lastTurnAt: now };
+  const lease = {
+    deliveryLeaseOwner: workerId,
+    deliveryLeaseUntil: new Date(now.getTime() + leaseMs),
+    lastTurnAt: now,
+  };
 
   if (dialect === "postgres") {
     // Several worker processes: SKIP LOCKED lets each take a different shop without waiting on the others.
@@ -86,7 +90,9 @@ export async function dueDeliveries(shop: string, kind: "track" | "delete", limi
       ORDER BY d."id" LIMIT ${limit}) AS ${Prisma.raw(`${rowKind}_${status}`)}`;
   const kinds = kind === "track" ? ["event", "attributes"] : ["delete"];
   const scans = kinds.flatMap((rowKind) => ["queued", "retrying"].map((status) => oldest(rowKind, status)));
-  const rows = await prisma.$queryRaw<DueDelivery[]>(Prisma.sql`${Prisma.join(scans, " UNION ALL ")} ORDER BY "id" LIMIT ${limit}`);
+  const rows = await prisma.$queryRaw<DueDelivery[]>(
+    Prisma.sql`${Prisma.join(scans, " UNION ALL ")} ORDER BY "id" LIMIT ${limit}`,
+  );
   // Drivers differ on integer and date types; normalize once here.
   return rows.map((row) => ({
     ...row,

@@ -42,17 +42,28 @@ export interface PruneResult {
 }
 
 export async function pruneOldDeliveries(policy: RetentionPolicy, now = new Date()): Promise<PruneResult> {
-  const prunable = { status: { in: PRUNABLE_STATUSES }, createdAt: { lt: new Date(now.getTime() - policy.retentionDays * DAY_MS) } };
+  const prunable = {
+    status: { in: PRUNABLE_STATUSES },
+    createdAt: { lt: new Date(now.getTime() - policy.retentionDays * DAY_MS) },
+  };
   const result: PruneResult = { deliveries: 0, inboundMessages: 0 };
   for (let chunk = 0; chunk < policy.maxChunks; chunk++) {
-    const rows = await prisma.delivery.findMany({ where: prunable, select: { id: true, inboundId: true }, take: policy.chunkSize });
+    const rows = await prisma.delivery.findMany({
+      where: prunable,
+      select: { id: true, inboundId: true },
+      take: policy.chunkSize,
+    });
     if (rows.length === 0) break;
     // The condition is repeated: a row a merchant replayed since the read is no longer prunable.
-    const { count } = await prisma.delivery.deleteMany({ where: { ...prunable, id: { in: rows.map((row) => row.id) } } });
+    const { count } = await prisma.delivery.deleteMany({
+      where: { ...prunable, id: { in: rows.map((row) => row.id) } },
+    });
     result.deliveries += count;
     const inboundIds = [...new Set(rows.flatMap((row) => (row.inboundId ? [row.inboundId] : [])))];
     if (inboundIds.length > 0) {
-      const inbound = await prisma.inboundMessage.deleteMany({ where: { id: { in: inboundIds }, deliveries: { none: {} } } });
+      const inbound = await prisma.inboundMessage.deleteMany({
+        where: { id: { in: inboundIds }, deliveries: { none: {} } },
+      });
       result.inboundMessages += inbound.count;
     }
     if (rows.length < policy.chunkSize) break;

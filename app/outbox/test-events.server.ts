@@ -27,7 +27,8 @@ export async function sendTestEvents(shop: string, now = new Date()): Promise<Se
   }
   const off = await switchedOffEvents(prisma, shop);
   const names = CATALOG_EVENT_NAMES.filter((name) => !off.has(name));
-  if (names.length === 0) return { ok: false, error: "Every event is switched off. Switch on the events you want to test." };
+  if (names.length === 0)
+    return { ok: false, error: "Every event is switched off. Switch on the events you want to test." };
 
   const customer = { email: TEST_USER.email, firstName: TEST_USER.firstName, lastName: TEST_USER.lastName };
   const events = names.map((name) => sampleEvent(name, customer, now.toISOString()));
@@ -52,7 +53,14 @@ export async function sendTestEvents(shop: string, now = new Date()): Promise<Se
       },
     });
     // Not a first reading: test events are neither counted as received nor folded into review aggregates.
-    await writeDeliveries(tx, shop, message.id, events, events.map(() => identity), null);
+    await writeDeliveries(
+      tx,
+      shop,
+      message.id,
+      events,
+      events.map(() => identity),
+      null,
+    );
   });
   wakeDeliveryWorker();
   return { ok: true, events: names.length };
@@ -101,9 +109,15 @@ export async function latestTestRun(shop: string): Promise<TestRunView | null> {
     if (failed) return { eventName, status: "failed", reason: failed.lastError, nextAttemptAt: null };
     const retrying = rows.find((row) => row.status === "retrying");
     if (retrying) {
-      return { eventName, status: "retrying", reason: retrying.lastError, nextAttemptAt: retrying.nextAttemptAt.toISOString() };
+      return {
+        eventName,
+        status: "retrying",
+        reason: retrying.lastError,
+        nextAttemptAt: retrying.nextAttemptAt.toISOString(),
+      };
     }
-    if (rows.some((row) => row.status === "queued")) return { eventName, status: "sending", reason: null, nextAttemptAt: null };
+    if (rows.some((row) => row.status === "queued"))
+      return { eventName, status: "sending", reason: null, nextAttemptAt: null };
     return { eventName, status: "delivered", reason: null, nextAttemptAt: null };
   });
   return {

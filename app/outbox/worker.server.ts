@@ -13,7 +13,6 @@ import { backoffMs, rateLimitedUntil, retryPolicyFromEnv, shouldDeadLetter, type
 import { sleepUntilWokenOr } from "./wake.server";
 import { pruneLoop, retentionPolicyFromEnv, type RetentionPolicy } from "./retention.server";
 
-
 export interface WorkerOptions {
   concurrency: number; // turns taken in parallel by this process
   pollMs: number; // idle wait when no shop has due objects (in-process ingress wakes it sooner)
@@ -94,7 +93,11 @@ async function takeTurn(shop: string, options: LoopOptions): Promise<boolean> {
   try {
     apiKey = secretBoxFromEnv().open(sealedKey, shop);
   } catch (error) {
-    await markKeyRejected(shop, sealedKey, `The stored API key cannot be decrypted (${(error as Error).message}). Reconnect.`);
+    await markKeyRejected(
+      shop,
+      sealedKey,
+      `The stored API key cannot be decrypted (${(error as Error).message}). Reconnect.`,
+    );
     return false;
   }
   const connection = { shop, endpoint: row.brazeEndpoint, apiKey, sealedKey };
@@ -105,7 +108,8 @@ async function takeTurn(shop: string, options: LoopOptions): Promise<boolean> {
     const deletions = await dueDeliveries(shop, "delete", 1);
     const batch = deletions.length > 0 ? deletions : await dueDeliveries(shop, "track", BRAZE_MAX_OBJECTS_PER_REQUEST);
     if (batch.length === 0) break;
-    const outcome = deletions.length > 0 ? await sendDeletion(connection, batch[0]!) : await sendTrack(connection, batch);
+    const outcome =
+      deletions.length > 0 ? await sendDeletion(connection, batch[0]!) : await sendTrack(connection, batch);
     await recordOutcome(connection, batch, outcome, options.retry);
     sent = true;
     options.totals.requests += 1;
@@ -150,16 +154,32 @@ async function recordOutcome(connection: Connection, batch: DueDelivery[], outco
       const deletion = batch[0]?.kind === "delete" && outcome.failed.size === 0 ? batch[0] : undefined;
       await prisma.$transaction([
         ...(deletion
-          ? [prisma.delivery.update({ where: { id: deletion.id }, data: { payload: forgottenDeletion(deletion.payload) } })]
+          ? [
+              prisma.delivery.update({
+                where: { id: deletion.id },
+                data: { payload: forgottenDeletion(deletion.payload) },
+              }),
+            ]
           : []),
         prisma.delivery.updateMany({
           where: { id: { in: delivered } },
-          data: { status: "delivered", deliveredAt: now, attempts: { increment: 1 }, brazeResponse: outcome.response, lastError: null },
+          data: {
+            status: "delivered",
+            deliveredAt: now,
+            attempts: { increment: 1 },
+            brazeResponse: outcome.response,
+            lastError: null,
+          },
         }),
         ...[...outcome.failed].map(([position, reason]) =>
           prisma.delivery.update({
             where: { id: batch[position]!.id },
-            data: { status: "failed", attempts: { increment: 1 }, lastError: `Braze refused this object: ${reason}`, brazeResponse: outcome.response },
+            data: {
+              status: "failed",
+              attempts: { increment: 1 },
+              lastError: `Braze refused this object: ${reason}`,
+              brazeResponse: outcome.response,
+            },
           }),
         ),
         // updateMany, not update: the same write without reading the whole shop row back (RETURNING every column);
@@ -171,14 +191,22 @@ async function recordOutcome(connection: Connection, batch: DueDelivery[], outco
     case "rejected":
       await prisma.delivery.updateMany({
         where: { id: { in: batch.map((row) => row.id) } },
-        data: { status: "failed", attempts: { increment: 1 }, lastError: outcome.reason, brazeResponse: outcome.response },
+        data: {
+          status: "failed",
+          attempts: { increment: 1 },
+          lastError: outcome.reason,
+          brazeResponse: outcome.response,
+        },
       });
       return;
     case "key_rejected":
       await markKeyRejected(shop, connection.sealedKey, outcome.reason);
       return;
     case "rate_limited":
-      await prisma.shop.update({ where: { domain: shop }, data: { rateLimitedUntil: rateLimitedUntil(outcome.headers, now) } });
+      await prisma.shop.update({
+        where: { domain: shop },
+        data: { rateLimitedUntil: rateLimitedUntil(outcome.headers, now) },
+      });
       return;
     case "transient":
       await prisma.$transaction(
@@ -188,7 +216,12 @@ async function recordOutcome(connection: Connection, batch: DueDelivery[], outco
           return prisma.delivery.update({
             where: { id: row.id },
             data: shouldDeadLetter(retry, firstAttemptAt, now)
-              ? { status: "dead_letter", attempts, firstAttemptAt, lastError: `${outcome.reason}; gave up after ${attempts} attempts` }
+              ? {
+                  status: "dead_letter",
+                  attempts,
+                  firstAttemptAt,
+                  lastError: `${outcome.reason}; gave up after ${attempts} attempts`,
+                }
               : {
                   status: "retrying",
                   attempts,

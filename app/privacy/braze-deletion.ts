@@ -18,7 +18,8 @@ export function brazeDeletionRequests(externalIds: string[], emailAddresses: str
     const request: BrazeDeleteRequest = {};
     for (const identifier of chunk) {
       if ("external_id" in identifier) (request.external_ids ??= []).push(identifier.external_id);
-      else (request.email_addresses ??= []).push({ email: identifier.email, prioritization: ["most_recently_updated"] });
+      else
+        (request.email_addresses ??= []).push({ email: identifier.email, prioritization: ["most_recently_updated"] });
     }
     requests.push(request);
   }

@@ -23,7 +23,8 @@ interface CustomerPrivacyPayload {
 export function subjectOf(payload: unknown): PrivacySubject {
   const customer = (payload as CustomerPrivacyPayload | null)?.customer ?? {};
   const customerId = normalizeShopifyCustomerId(customer.id);
-  const email = typeof customer.email === "string" && customer.email.trim() !== "" ? normalizeEmail(customer.email) : undefined;
+  const email =
+    typeof customer.email === "string" && customer.email.trim() !== "" ? normalizeEmail(customer.email) : undefined;
   return { customerIds: customerId ? [customerId] : [], emails: email ? [email] : [] };
 }
 
@@ -96,7 +97,10 @@ export function mentionsCustomer(payload: string, who: PrivacySubject): boolean 
 async function inboundIdsOf(tx: Tx, shop: string, who: PrivacySubject, linked: Iterable<string>): Promise<string[]> {
   const ids = new Set(linked);
   // LIKE narrows the search in the database (both dialects); mentionsCustomer decides.
-  const needles = [...who.emails.map((email) => ({ lower: true, text: email })), ...who.customerIds.map((id) => ({ lower: false, text: id }))];
+  const needles = [
+    ...who.emails.map((email) => ({ lower: true, text: email })),
+    ...who.customerIds.map((id) => ({ lower: false, text: id })),
+  ];
   for (const needle of needles) {
     const pattern = `%${needle.text}%`;
     const rows = needle.lower
@@ -126,14 +130,26 @@ export async function customerDataReport(tx: Tx, shop: string, subject: PrivacyS
     tx.customerState.findMany({ where: { shop, customerKey: { in: stateKeysOf(who) } } }),
     tx.delivery.findMany({ where: deliveriesOf(shop, who), orderBy: { id: "asc" } }),
   ]);
-  const inboundIds = await inboundIdsOf(tx, shop, who, deliveries.flatMap((row) => (row.inboundId ? [row.inboundId] : [])));
-  const inbound = await tx.inboundMessage.findMany({ where: { shop, id: { in: inboundIds } }, orderBy: { receivedAt: "asc" } });
+  const inboundIds = await inboundIdsOf(
+    tx,
+    shop,
+    who,
+    deliveries.flatMap((row) => (row.inboundId ? [row.inboundId] : [])),
+  );
+  const inbound = await tx.inboundMessage.findMany({
+    where: { shop, id: { in: inboundIds } },
+    orderBy: { receivedAt: "asc" },
+  });
 
   const stored: { what: string; records: unknown[] }[] = [];
   if (cache.length > 0) {
     stored.push({
       what: "Shopify customer ID and email, kept to identify the customer in Braze",
-      records: cache.map((row) => ({ customerId: row.customerId, email: row.email, updatedAt: row.updatedAt.toISOString() })),
+      records: cache.map((row) => ({
+        customerId: row.customerId,
+        email: row.email,
+        updatedAt: row.updatedAt.toISOString(),
+      })),
     });
   }
   if (states.length > 0) {
@@ -210,7 +226,10 @@ export async function redactCustomer(
 ): Promise<RedactionOutcome> {
   const who = await widen(tx, shop, subject);
   const where = deliveriesOf(shop, who);
-  const rows = await tx.delivery.findMany({ where, select: { identifierType: true, customerKey: true, inboundId: true } });
+  const rows = await tx.delivery.findMany({
+    where,
+    select: { identifierType: true, customerKey: true, inboundId: true },
+  });
 
   // Every identifier used, whatever the row's status: an object still queued may be in a request on its way.
   const externalIds = new Set<string>();
@@ -220,9 +239,16 @@ export async function redactCustomer(
     if (row.identifierType === "external_id") externalIds.add(row.customerKey);
     else if (row.identifierType === "email") emailAddresses.add(row.customerKey);
   }
-  const inboundIds = await inboundIdsOf(tx, shop, who, rows.flatMap((row) => (row.inboundId ? [row.inboundId] : [])));
+  const inboundIds = await inboundIdsOf(
+    tx,
+    shop,
+    who,
+    rows.flatMap((row) => (row.inboundId ? [row.inboundId] : [])),
+  );
 
-  const cancelled = await tx.delivery.deleteMany({ where: { AND: [where, { status: { in: ["queued", "retrying"] } }] } });
+  const cancelled = await tx.delivery.deleteMany({
+    where: { AND: [where, { status: { in: ["queued", "retrying"] } }] },
+  });
 
   const deletionDeliveryIds: number[] = [];
   const customerId = who.customerIds[0];
@@ -249,11 +275,19 @@ export async function redactCustomer(
   const cache = await tx.shopifyCustomer.deleteMany({ where: cacheRowsOf(shop, who) });
   const states = await tx.customerState.deleteMany({ where: { shop, customerKey: { in: stateKeysOf(who) } } });
   const reports = await tx.privacyRequest.findMany({
-    where: { shop, topic: "customers/data_request", OR: [{ customerId: { in: who.customerIds } }, { email: { not: null } }] },
+    where: {
+      shop,
+      topic: "customers/data_request",
+      OR: [{ customerId: { in: who.customerIds } }, { email: { not: null } }],
+    },
     select: { id: true, customerId: true, email: true },
   });
   const reportIds = reports
-    .filter((row) => (row.customerId && who.customerIds.includes(row.customerId)) || (row.email && who.emails.includes(normalizeEmail(row.email))))
+    .filter(
+      (row) =>
+        (row.customerId && who.customerIds.includes(row.customerId)) ||
+        (row.email && who.emails.includes(normalizeEmail(row.email))),
+    )
     .map((row) => row.id);
   const dataReports = await tx.privacyRequest.deleteMany({ where: { id: { in: reportIds } } });
 

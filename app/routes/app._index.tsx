@@ -64,8 +64,14 @@ export async function action({ request }: ActionFunctionArgs) {
       : { ok: true as const, intent };
   }
   if (intent === "event-switch") {
-    const saved = await setEventEnabled(session.shop, String(form.get("eventName") ?? ""), form.get("enabled") === "true");
-    return saved ? { ok: true as const, intent } : data({ ok: false as const, connectionError: "Unknown event." }, { status: 422 });
+    const saved = await setEventEnabled(
+      session.shop,
+      String(form.get("eventName") ?? ""),
+      form.get("enabled") === "true",
+    );
+    return saved
+      ? { ok: true as const, intent }
+      : data({ ok: false as const, connectionError: "Unknown event." }, { status: 422 });
   }
   if (intent === "send-test-events") {
     const result = await sendTestEvents(session.shop);

@@ -10,7 +10,9 @@ import { retryRequested } from "../activity/replay.server";
 import { DeliveryDetailView } from "../ui/DeliveryDetailView";
 import { DeliveryStatusBadge } from "../ui/DeliveryStatusBadge";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.detail?.row.subject ?? "Delivery"} · Okendo → Braze` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.detail?.row.subject ?? "Delivery"} · Okendo → Braze` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);

@@ -32,7 +32,8 @@ export async function action({ request }: ActionFunctionArgs) {
 type RetryData = { ok: boolean; message: string };
 
 export default function Activity() {
-  const { rows, newerCursor, olderCursor, connected, anyDeliveries, retryAllCount, filtered } = useLoaderData<typeof loader>();
+  const { rows, newerCursor, olderCursor, connected, anyDeliveries, retryAllCount, filtered } =
+    useLoaderData<typeof loader>();
   const { search } = useLocation();
   const { clear } = useActivityFilters();
   const shopify = useAppBridge();
@@ -54,7 +55,9 @@ export default function Activity() {
   const params = new URLSearchParams(search);
   const pageUrl = (cursor: { before: number } | { after: number }) => `?${withPageCursor(params, cursor)}`;
   const submitting = (intent: string, id?: number) =>
-    fetcher.state !== "idle" && fetcher.formData?.get("intent") === intent && (id === undefined || fetcher.formData?.get("id") === String(id));
+    fetcher.state !== "idle" &&
+    fetcher.formData?.get("intent") === intent &&
+    (id === undefined || fetcher.formData?.get("id") === String(id));
 
   return (
     <Page
@@ -117,14 +120,22 @@ export default function Activity() {
 
 function NothingYet({ connected, settingsUrl }: { connected: boolean; settingsUrl: string }) {
   return connected ? (
-    <EmptyState heading="Nothing received from Okendo yet" image={EMPTY_STATE_IMAGE} action={{ content: "Open settings", url: settingsUrl }}>
+    <EmptyState
+      heading="Nothing received from Okendo yet"
+      image={EMPTY_STATE_IMAGE}
+      action={{ content: "Open settings", url: settingsUrl }}
+    >
       <p>
         Braze is connected. Add this app's webhook URL and signing secret (Settings › Okendo connection) to Okendo:
         every event it sends appears here with exactly what went to Braze.
       </p>
     </EmptyState>
   ) : (
-    <EmptyState heading="Nothing sent to Braze yet" image={EMPTY_STATE_IMAGE} action={{ content: "Connect Braze", url: settingsUrl }}>
+    <EmptyState
+      heading="Nothing sent to Braze yet"
+      image={EMPTY_STATE_IMAGE}
+      action={{ content: "Connect Braze", url: settingsUrl }}
+    >
       <p>
         Connect your Braze account in Settings, then add this app's webhook URL and signing secret to Okendo. Every
         event Okendo sends appears here with exactly what went to Braze.

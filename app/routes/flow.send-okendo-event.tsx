@@ -35,11 +35,15 @@ export async function action({ request }: ActionFunctionArgs) {
 
   let shopDomain: string;
   try {
-    ({ session: { shop: shopDomain } } = await authenticate.flow(request));
+    ({
+      session: { shop: shopDomain },
+    } = await authenticate.flow(request));
   } catch (thrown) {
     // The signature is good, so this is the other refusal: no offline session for the shop.
     if (thrown instanceof Response && thrown.status === 400) {
-      return jsonResponse(400, { error: "This shop has no session with the app: open the app in Shopify admin once, then retry." });
+      return jsonResponse(400, {
+        error: "This shop has no session with the app: open the app in Shopify admin once, then retry.",
+      });
     }
     throw thrown;
   }
@@ -47,7 +51,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const shop = await ensureShop(shopDomain);
   const result = await runSendOkendoEvent(shop, parsed.run, rawBody);
   if (result.status === "invalid") {
-    return jsonResponse(422, { error: `Okendo event not sent: ${result.problems.join("; ")}`, problems: result.problems });
+    return jsonResponse(422, {
+      error: `Okendo event not sent: ${result.problems.join("; ")}`,
+      problems: result.problems,
+    });
   }
   return jsonResponse(200, result);
 }

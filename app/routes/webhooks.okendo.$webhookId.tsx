@@ -25,7 +25,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 
   const signed = signatureHeaders(request.headers);
-  if (!signed) return jsonResponse(401, { error: "Missing svix-id/svix-timestamp/svix-signature (or webhook-*) headers." });
+  if (!signed)
+    return jsonResponse(401, { error: "Missing svix-id/svix-timestamp/svix-signature (or webhook-*) headers." });
   const verification = verifySignature(shop, signed, rawBody);
   if (!verification.ok) return jsonResponse(401, { error: `Signature rejected: ${verification.reason}` });
 
@@ -37,6 +38,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 
   const result = await ingestOkendoDelivery(shop, signed.id, rawBody, body);
-  if (result.status === "invalid") return jsonResponse(422, { error: "Invalid event envelope.", problems: result.problems });
+  if (result.status === "invalid")
+    return jsonResponse(422, { error: "Invalid event envelope.", problems: result.problems });
   return jsonResponse(200, result);
 }

@@ -35,14 +35,20 @@ export function webhookMethodNotAllowed() {
   return new Response(null, { status: 405, headers: { allow: "POST" } });
 }
 
-export async function applyOnce(webhook: ShopifyWebhook, effect: (tx: Tx) => Promise<void>): Promise<"applied" | "duplicate"> {
+export async function applyOnce(
+  webhook: ShopifyWebhook,
+  effect: (tx: Tx) => Promise<void>,
+): Promise<"applied" | "duplicate"> {
   try {
-    await prisma.$transaction(async (tx) => {
-      await tx.shopifyWebhookReceipt.create({
-        data: { eventId: webhook.eventId, shop: webhook.shop, topic: webhook.topic },
-      });
-      await effect(tx);
-    }, { timeout: 30_000 }); // a redaction of a busy customer can take longer than Prisma's 5 s default
+    await prisma.$transaction(
+      async (tx) => {
+        await tx.shopifyWebhookReceipt.create({
+          data: { eventId: webhook.eventId, shop: webhook.shop, topic: webhook.topic },
+        });
+        await effect(tx);
+      },
+      { timeout: 30_000 },
+    ); // a redaction of a busy customer can take longer than Prisma's 5 s default
     return "applied";
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return "duplicate";
@@ -107,7 +113,9 @@ export async function customerDataRequested(tx: Tx, shop: string, payload: unkno
 // handling, without the address we were asked to forget: the outcome says what was removed and sent, in counts.
 export async function customerRedacted(tx: Tx, shop: string, payload: unknown) {
   const connection = await tx.shop.findUnique({ where: { domain: shop }, select: { connectionStatus: true } });
-  const outcome = await redactCustomer(tx, shop, subjectOf(payload), { connected: connection?.connectionStatus === "connected" });
+  const outcome = await redactCustomer(tx, shop, subjectOf(payload), {
+    connected: connection?.connectionStatus === "connected",
+  });
   await tx.privacyRequest.create({
     data: {
       shop,

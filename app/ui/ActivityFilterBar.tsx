@@ -41,7 +41,9 @@ export function ActivityFilterBar() {
     return next;
   };
 
-  const dateLabel = [filters.from && `from ${filters.from}`, filters.to && `to ${filters.to}`].filter(Boolean).join(" ");
+  const dateLabel = [filters.from && `from ${filters.from}`, filters.to && `to ${filters.to}`]
+    .filter(Boolean)
+    .join(" ");
   const appliedFilters = [
     ...(filters.statuses.length > 0
       ? [
@@ -52,9 +54,17 @@ export function ActivityFilterBar() {
           },
         ]
       : []),
-    ...(filters.event ? [{ key: "event", label: `Event: ${eventLabel(filters.event)}`, onRemove: () => apply(without("event")) }] : []),
+    ...(filters.event
+      ? [{ key: "event", label: `Event: ${eventLabel(filters.event)}`, onRemove: () => apply(without("event")) }]
+      : []),
     ...(dateLabel
-      ? [{ key: "date", label: `Date (UTC): ${dateLabel}`, onRemove: () => apply({ ...without("from"), to: undefined }) }]
+      ? [
+          {
+            key: "date",
+            label: `Date (UTC): ${dateLabel}`,
+            onRemove: () => apply({ ...without("from"), to: undefined }),
+          },
+        ]
       : []),
   ];
 

@@ -72,7 +72,12 @@ export function ActivityTable({
             {row.retryable && (
               // The row itself opens the detail view; the button must not.
               <div onClick={(event) => event.stopPropagation()} role="presentation">
-                <Button size="slim" onClick={() => onRetry(row.id)} loading={retrying(row.id)} accessibilityLabel={`Retry delivery ${row.id}`}>
+                <Button
+                  size="slim"
+                  onClick={() => onRetry(row.id)}
+                  loading={retrying(row.id)}
+                  accessibilityLabel={`Retry delivery ${row.id}`}
+                >
                   Retry
                 </Button>
               </div>

@@ -24,7 +24,8 @@ export function BrazeConnectionCard({ connection }: { connection: BrazeConnectio
   const fetcher = useFetcher<ConnectActionData>({ key: "braze-connection" });
   const shopify = useAppBridge();
   useEffect(() => {
-    if (fetcher.data?.ok) shopify.toast.show(fetcher.data.intent === "connect" ? "Connected to Braze" : "Disconnected from Braze");
+    if (fetcher.data?.ok)
+      shopify.toast.show(fetcher.data.intent === "connect" ? "Connected to Braze" : "Disconnected from Braze");
   }, [fetcher.data, shopify]);
 
   return connection.status === "disconnected" ? (
@@ -53,8 +54,8 @@ function ConnectForm({ fetcher }: { fetcher: ConnectionFetcher }) {
             Integration
           </Text>
           <Text as="p" tone="subdued">
-            Enter the REST endpoint of your Braze instance and a REST API key with the users.track permission
-            (Braze › Settings › APIs and Identifiers).
+            Enter the REST endpoint of your Braze instance and a REST API key with the users.track permission (Braze ›
+            Settings › APIs and Identifiers).
           </Text>
           {failure?.connectionError && (
             <Banner tone="critical" title="Not connected">
@@ -124,8 +125,8 @@ function ConnectedDetails({ connection, fetcher }: { connection: BrazeConnection
               }}
             >
               <p>
-                {connection.connectionError ?? "Braze no longer accepts this key."} Deliveries are paused and kept
-                until you reconnect.
+                {connection.connectionError ?? "Braze no longer accepts this key."} Deliveries are paused and kept until
+                you reconnect.
               </p>
             </Banner>
           )}

@@ -25,7 +25,13 @@ function whatHappenedToTheObject(detail: DeliveryDetail): string {
   }
 }
 
-export function DeliveryDetailView({ detail, detailUrl }: { detail: DeliveryDetail; detailUrl: (id: number) => string }) {
+export function DeliveryDetailView({
+  detail,
+  detailUrl,
+}: {
+  detail: DeliveryDetail;
+  detailUrl: (id: number) => string;
+}) {
   const { row } = detail;
   const pending = row.status === "queued" || row.status === "retrying";
   const summary = [
@@ -103,8 +109,8 @@ export function DeliveryDetailView({ detail, detailUrl }: { detail: DeliveryDeta
               Message as received
             </Text>
             <Text as="p" tone="subdued">
-              From {SOURCE_NAMES[detail.inbound.source] ?? detail.inbound.source}, received {formatUtc(detail.inbound.receivedAt)}, message
-              ID {detail.inbound.messageId}.
+              From {SOURCE_NAMES[detail.inbound.source] ?? detail.inbound.source}, received{" "}
+              {formatUtc(detail.inbound.receivedAt)}, message ID {detail.inbound.messageId}.
             </Text>
             <JsonBlock label="Message as received" json={detail.inbound.payload} />
           </BlockStack>

@@ -8,8 +8,7 @@ const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 export function DeliveryHealthBanner({ health }: { health: DeliveryHealthView }) {
   const { retrying, deadLetters } = health;
   if (retrying === 0 && deadLetters === 0) return null;
-  const title =
-    deadLetters > 0 ? "Some deliveries did not reach Braze" : "Some deliveries are waiting to be retried";
+  const title = deadLetters > 0 ? "Some deliveries did not reach Braze" : "Some deliveries are waiting to be retried";
   return (
     <Banner tone="warning" title={title}>
       <BlockStack gap="100">

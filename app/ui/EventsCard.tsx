@@ -14,8 +14,8 @@ export function EventsCard({ events }: { events: EventsCardView }) {
             Events
           </Text>
           <Text as="p" tone="subdued">
-            Choose which Okendo events are sent to Braze. A switched-off event is still received and listed in
-            Activity as skipped, but it is not sent.
+            Choose which Okendo events are sent to Braze. A switched-off event is still received and listed in Activity
+            as skipped, but it is not sent.
           </Text>
         </BlockStack>
         {events.groups.map(({ group, events: rows }, index) => (

@@ -36,9 +36,11 @@ export function OkendoConnectionCard({ okendo }: { okendo: OkendoConnectionView 
           Okendo connection
         </Text>
         <Text as="p" tone="subdued">
-          Okendo sends events to this URL. Every request must be signed with the signing secret (Standard Webhooks,
-          as Okendo's webhooks are).
-          {okendo.lastReceivedAt ? ` Last event received ${formatUtc(okendo.lastReceivedAt)}.` : " Nothing received yet."}
+          Okendo sends events to this URL. Every request must be signed with the signing secret (Standard Webhooks, as
+          Okendo's webhooks are).
+          {okendo.lastReceivedAt
+            ? ` Last event received ${formatUtc(okendo.lastReceivedAt)}.`
+            : " Nothing received yet."}
         </Text>
         <TextField
           label="Webhook URL"
@@ -88,7 +90,11 @@ export function OkendoConnectionCard({ okendo }: { okendo: OkendoConnectionView 
             onChange={setOkendoSecret}
             autoComplete="off"
             placeholder="whsec_…"
-            helpText={okendo.hasOkendoSecret ? "Saved. Paste a new one to replace it." : "Returned by Okendo's API when you create the subscription."}
+            helpText={
+              okendo.hasOkendoSecret
+                ? "Saved. Paste a new one to replace it."
+                : "Returned by Okendo's API when you create the subscription."
+            }
             error={secretError}
             connectedRight={
               <Button submit loading={busy("okendo-secret")}>

@@ -94,7 +94,10 @@ function TestRunResults({ run }: { run: TestRunView }) {
         <DataTable
           columnContentTypes={["text", "text"]}
           headings={["Event", "Result"]}
-          rows={run.results.map((result) => [result.eventName, <TestEventOutcome key={result.eventName} result={result} />])}
+          rows={run.results.map((result) => [
+            result.eventName,
+            <TestEventOutcome key={result.eventName} result={result} />,
+          ])}
         />
       ) : (
         <Text as="p" tone="subdued">

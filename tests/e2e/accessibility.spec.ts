@@ -45,7 +45,10 @@ test("activity, empty", async ({ page, openAdmin }) => {
 
 test("activity with rows, its filters, and the detail views", async ({ page, openAdmin, db, simulatorUrl }) => {
   const shop = await createShop(db, { brazeUrl: simulatorUrl });
-  await post(shop, envelope("Okendo Review Created", { email: "jane.doe@example.com", shopifyCustomerId: "7001" }, { rating: 5 }));
+  await post(
+    shop,
+    envelope("Okendo Review Created", { email: "jane.doe@example.com", shopifyCustomerId: "7001" }, { rating: 5 }),
+  );
   await rowsIn(db, shop.domain, ["delivered"], 2);
   await simulatorControl(simulatorUrl, "fail-next", { n: 1, status: 400, body: { message: "Invalid request" } });
   await post(shop, envelope("Submitted Okendo Survey", { shopifyCustomerId: "7002" }, { survey_name: "NPS" }));
@@ -68,7 +71,11 @@ test("activity with rows, its filters, and the detail views", async ({ page, ope
   await expect(page.getByText("No deliveries match these filters")).toBeVisible();
   await expectNoSeriousViolations(page, "activity-no-match");
 
-  for (const [name, id] of [["delivered", delivered!.id], ["failed", failed!.id], ["unmapped", unmapped!.id]] as const) {
+  for (const [name, id] of [
+    ["delivered", delivered!.id],
+    ["failed", failed!.id],
+    ["unmapped", unmapped!.id],
+  ] as const) {
     await openPath(page, admin, `/app/activity/${id}`);
     await expect(page.getByRole("heading", { name: "Summary" })).toBeVisible();
     await expectNoSeriousViolations(page, `activity-detail-${name}`);

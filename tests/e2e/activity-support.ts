@@ -6,7 +6,11 @@ import { postOkendo, waitFor, type TestShop } from "../support/okendo.ts";
 import { embeddedAppPath } from "../support/shopify.ts";
 import { expect, type AdminSession } from "./fixtures";
 
-export function envelope(event: string, customer: { email?: string; shopifyCustomerId?: string }, properties: Record<string, unknown> = {}) {
+export function envelope(
+  event: string,
+  customer: { email?: string; shopifyCustomerId?: string },
+  properties: Record<string, unknown> = {},
+) {
   return { event, occurredAt: "2026-11-26T10:00:00Z", customer, properties };
 }
 

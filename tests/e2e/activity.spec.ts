@@ -2,12 +2,20 @@ import { test, expect, simulatorControl, screenshot } from "./fixtures";
 import { createShop, waitFor } from "../support/okendo.ts";
 import { envelope, openPath, post, rowsIn, tableRows } from "./activity-support";
 
-type SimRequest = { path: string; status: number; body: { events?: Record<string, unknown>[]; attributes?: Record<string, unknown>[] } };
+type SimRequest = {
+  path: string;
+  status: number;
+  body: { events?: Record<string, unknown>[]; attributes?: Record<string, unknown>[] };
+};
 const trackRequests = async (simulatorUrl: string) =>
-  ((await simulatorControl(simulatorUrl, "requests")) as SimRequest[]).filter((request) => request.path === "/users/track");
+  ((await simulatorControl(simulatorUrl, "requests")) as SimRequest[]).filter(
+    (request) => request.path === "/users/track",
+  );
 // How many requests carried an event object with this external_id and name.
 const timesSent = (requests: SimRequest[], externalId: string, name: string) =>
-  requests.filter((request) => request.body.events?.some((event) => event.external_id === externalId && event.name === name)).length;
+  requests.filter((request) =>
+    request.body.events?.some((event) => event.external_id === externalId && event.name === name),
+  ).length;
 
 test.beforeEach(async ({ simulatorUrl }) => {
   await simulatorControl(simulatorUrl, "reset", {});
@@ -20,7 +28,10 @@ test("lists the shop's deliveries newest first with masked customers, and filter
   simulatorUrl,
 }) => {
   const shop = await createShop(db, { brazeUrl: simulatorUrl });
-  await post(shop, envelope("Okendo Review Request", { email: "jane.doe@example.com", shopifyCustomerId: "7001" }, { order_id: "1" }));
+  await post(
+    shop,
+    envelope("Okendo Review Request", { email: "jane.doe@example.com", shopifyCustomerId: "7001" }, { order_id: "1" }),
+  );
   await post(shop, envelope("Submitted Okendo Survey", { shopifyCustomerId: "7002" }, { survey_name: "NPS" }));
   await post(shop, { hello: "not an Okendo message" });
   await rowsIn(db, shop.domain, ["delivered"], 3);
@@ -87,13 +98,24 @@ test("lists the shop's deliveries newest first with masked customers, and filter
   await expect(rows).toHaveCount(2);
 });
 
-test("pages through 50 rows at a time by cursor; a disconnected shop's rows wait for the connection", async ({ page, openAdmin, db }) => {
+test("pages through 50 rows at a time by cursor; a disconnected shop's rows wait for the connection", async ({
+  page,
+  openAdmin,
+  db,
+}) => {
   const shop = await createShop(db); // not connected: nothing is sent, everything waits
   const total = 53;
   for (let start = 0; start < total; start += 8) {
     await Promise.all(
       Array.from({ length: Math.min(8, total - start) }, (_, offset) =>
-        post(shop, envelope("Okendo Loyalty Points Awarded", { shopifyCustomerId: String(9000 + start + offset) }, { points: 10 })),
+        post(
+          shop,
+          envelope(
+            "Okendo Loyalty Points Awarded",
+            { shopifyCustomerId: String(9000 + start + offset) },
+            { points: 10 },
+          ),
+        ),
       ),
     );
   }
@@ -131,7 +153,11 @@ test("the detail view shows the exact object Braze received, Braze's answer and 
 }) => {
   const apiKey = `valid-${crypto.randomUUID()}`;
   const shop = await createShop(db, { brazeUrl: simulatorUrl, apiKey });
-  const sent = envelope("Sent Okendo Referral", { email: "sam.lee@example.com", shopifyCustomerId: "7010" }, { referral_id: "ref_1", channel: "email" });
+  const sent = envelope(
+    "Sent Okendo Referral",
+    { email: "sam.lee@example.com", shopifyCustomerId: "7010" },
+    { referral_id: "ref_1", channel: "email" },
+  );
   await post(shop, sent);
   await rowsIn(db, shop.domain, ["delivered"], 2);
   const bodies: string[] = [];
@@ -147,7 +173,9 @@ test("the detail view shows the exact object Braze received, Braze's answer and 
   expect(shown).toEqual(received);
   expect(shown).toMatchObject({ external_id: "7010", name: "Sent Okendo Referral" });
   await expect(page.getByRole("region", { name: "Braze's answer" })).toContainText('"message": "success"');
-  expect(JSON.parse((await page.getByRole("region", { name: "Message as received" }).textContent()) ?? "")).toEqual(sent);
+  expect(JSON.parse((await page.getByRole("region", { name: "Message as received" }).textContent()) ?? "")).toEqual(
+    sent,
+  );
   await expect(page.getByText("Attempts", { exact: true })).toBeVisible();
   await expect(page.getByRole("link", { name: /Attribute update \(delivery \d+\)/ })).toBeVisible();
   await screenshot(page, "activity-detail");
@@ -156,14 +184,22 @@ test("the detail view shows the exact object Braze received, Braze's answer and 
   for (const body of bodies) expect(body).not.toContain(apiKey);
 });
 
-test("Retry on an object Braze refused sends that object again, and only it", async ({ page, openAdmin, db, simulatorUrl }) => {
+test("Retry on an object Braze refused sends that object again, and only it", async ({
+  page,
+  openAdmin,
+  db,
+  simulatorUrl,
+}) => {
   const shop = await createShop(db, { brazeUrl: simulatorUrl });
   await simulatorControl(simulatorUrl, "fail-next", {
     n: 1,
     status: 201,
     body: { message: "success", errors: [{ type: "'name' is invalid", input_array: "events", index: 0 }] },
   });
-  await post(shop, envelope("Okendo Review Created", { email: "jo@example.com", shopifyCustomerId: "7020" }, { rating: 5 }));
+  await post(
+    shop,
+    envelope("Okendo Review Created", { email: "jo@example.com", shopifyCustomerId: "7020" }, { rating: 5 }),
+  );
   const [failed] = await rowsIn(db, shop.domain, ["failed"], 1);
   await rowsIn(db, shop.domain, ["delivered"], 1); // the attribute object in the same request was accepted
 
@@ -230,7 +266,12 @@ test("Retry all failed requeues failed objects and re-identifies unidentified on
   await expect(page.getByRole("button", { name: "Retry all failed" })).toBeDisabled();
 });
 
-test("Retry on an unmapped message reads it again with the current mapping", async ({ page, openAdmin, db, simulatorUrl }) => {
+test("Retry on an unmapped message reads it again with the current mapping", async ({
+  page,
+  openAdmin,
+  db,
+  simulatorUrl,
+}) => {
   const shop = await createShop(db, { brazeUrl: simulatorUrl });
   // Still not a catalog event today: it stays unmapped, with the reason.
   await post(shop, { topic: "review.update", resource: { reviewId: "r1", rating: 4 } });
@@ -242,12 +283,32 @@ test("Retry on an unmapped message reads it again with the current mapping", asy
   expect((await db.delivery.findUniqueOrThrow({ where: { id: unmapped!.id } })).status).toBe("unmapped");
 
   // A message an earlier mapping could not read (stored then as unmapped), which today's mapping understands.
-  const body = envelope("Submitted Okendo Quiz", { email: "quiz@example.com", shopifyCustomerId: "7040" }, { quiz_name: "Skin type" });
+  const body = envelope(
+    "Submitted Okendo Quiz",
+    { email: "quiz@example.com", shopifyCustomerId: "7040" },
+    { quiz_name: "Skin type" },
+  );
   const inbound = await db.inboundMessage.create({
-    data: { shop: shop.domain, source: "okendo", dedupeKey: `msg_${crypto.randomUUID()}`, payload: JSON.stringify(body), status: "unmapped", note: "unknown event" },
+    data: {
+      shop: shop.domain,
+      source: "okendo",
+      dedupeKey: `msg_${crypto.randomUUID()}`,
+      payload: JSON.stringify(body),
+      status: "unmapped",
+      note: "unknown event",
+    },
   });
   const stored = await db.delivery.create({
-    data: { shop: shop.domain, inboundId: inbound.id, kind: "unmapped", identifierType: "none", customerKey: "", payload: "null", status: "unmapped", lastError: "unknown event" },
+    data: {
+      shop: shop.domain,
+      inboundId: inbound.id,
+      kind: "unmapped",
+      identifierType: "none",
+      customerKey: "",
+      payload: "null",
+      status: "unmapped",
+      lastError: "unknown event",
+    },
   });
   await openPath(page, admin, `/app/activity/${stored.id}`);
   await expect(page.getByRole("heading", { name: "Not sent to Braze" })).toBeVisible();
@@ -266,7 +327,14 @@ test("Retry on an unmapped message reads it again with the current mapping", asy
   expect(timesSent(await trackRequests(simulatorUrl), "7040", "Submitted Okendo Quiz")).toBe(1);
 });
 
-test("a shop can neither see nor retry another shop's deliveries", async ({ page, browser, openAdmin, db, appUrl, simulatorUrl }) => {
+test("a shop can neither see nor retry another shop's deliveries", async ({
+  page,
+  browser,
+  openAdmin,
+  db,
+  appUrl,
+  simulatorUrl,
+}) => {
   const shopA = await createShop(db, { brazeUrl: simulatorUrl });
   await simulatorControl(simulatorUrl, "fail-next", { n: 1, status: 400, body: { message: "Invalid request" } });
   await post(shopA, envelope("Okendo Review Request", { email: "private@example.com", shopifyCustomerId: "7050" }));

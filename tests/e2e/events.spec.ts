@@ -24,7 +24,13 @@ const brazeEvents = async (simulatorUrl: string): Promise<BrazeEvent[]> => simul
 const connectedShop = (db: Parameters<typeof createShop>[0], domain: string, simulatorUrl: string) =>
   createShop(db, { domain, brazeUrl: simulatorUrl, identifyByCustomerId: false });
 
-async function postEvent(appUrl: string, shop: TestShop, event: string, email: string, properties: Record<string, unknown> = {}) {
+async function postEvent(
+  appUrl: string,
+  shop: TestShop,
+  event: string,
+  email: string,
+  properties: Record<string, unknown> = {},
+) {
   const { response } = await postOkendo(appUrl, shop, {
     event,
     occurredAt: new Date().toISOString(),
@@ -93,7 +99,14 @@ test("a switched-off event is stored as skipped and not sent; switched back on, 
   await expect(eventSwitch(page, "Okendo Review Created")).toBeChecked();
 });
 
-test("each event shows when it was last received and its 7-day count", async ({ page, openAdmin, appUrl, simulatorUrl, db, shop }) => {
+test("each event shows when it was last received and its 7-day count", async ({
+  page,
+  openAdmin,
+  appUrl,
+  simulatorUrl,
+  db,
+  shop,
+}) => {
   const okendo = await connectedShop(db, shop, simulatorUrl);
   const admin = await openAdmin(page);
   const awarded = eventSwitch(page, "Okendo Loyalty Points Awarded");
@@ -106,9 +119,27 @@ test("each event shows when it was last received and its 7-day count", async ({ 
   const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000);
   await db.eventDailyCount.createMany({
     data: [
-      { shop, eventName: "Okendo Loyalty Points Awarded", day: day(3).toISOString().slice(0, 10), count: 5, lastReceivedAt: day(3) },
-      { shop, eventName: "Okendo Loyalty Points Awarded", day: day(10).toISOString().slice(0, 10), count: 7, lastReceivedAt: day(10) },
-      { shop, eventName: "Okendo Loyalty Tier Changed", day: day(10).toISOString().slice(0, 10), count: 1, lastReceivedAt: day(10) },
+      {
+        shop,
+        eventName: "Okendo Loyalty Points Awarded",
+        day: day(3).toISOString().slice(0, 10),
+        count: 5,
+        lastReceivedAt: day(3),
+      },
+      {
+        shop,
+        eventName: "Okendo Loyalty Points Awarded",
+        day: day(10).toISOString().slice(0, 10),
+        count: 7,
+        lastReceivedAt: day(10),
+      },
+      {
+        shop,
+        eventName: "Okendo Loyalty Tier Changed",
+        day: day(10).toISOString().slice(0, 10),
+        count: 1,
+        lastReceivedAt: day(10),
+      },
     ],
   });
 
@@ -178,7 +209,9 @@ test("Send test events: offered after connecting, one event per switched-on even
   await page.getByRole("button", { name: "Send test events" }).click();
   await expect(page.getByText("0 of 14 delivered, 14 failed.")).toBeVisible({ timeout: 20_000 });
   await expect(resultRow(page, "Okendo Review Created")).toContainText("Failed");
-  await expect(resultRow(page, "Okendo Review Created")).toContainText("Braze answered HTTP 400: Simulated bad request");
+  await expect(resultRow(page, "Okendo Review Created")).toContainText(
+    "Braze answered HTTP 400: Simulated bad request",
+  );
   await screenshot(page, "test-events-failed");
 
   await page.getByRole("button", { name: "Send test events" }).click();
@@ -199,7 +232,9 @@ test("a key Braze rejects during delivery shows a critical banner; Reconnect ope
 
   await simulatorControl(simulatorUrl, "fail-next", { n: 1, status: 401 });
   await postEvent(appUrl, okendo, "Okendo Review Request", "ada@example.com");
-  await waitFor(async () => (await db.shop.findUniqueOrThrow({ where: { domain: shop } })).connectionStatus === "broken");
+  await waitFor(
+    async () => (await db.shop.findUniqueOrThrow({ where: { domain: shop } })).connectionStatus === "broken",
+  );
 
   await admin.open();
   const banner = page.getByText("Braze rejected the API key", { exact: true });
@@ -250,14 +285,20 @@ test("dead letters and retrying deliveries show a warning with counts and links 
   await page.reload();
   await expect(page.getByText("Some deliveries did not reach Braze")).toBeVisible();
   await expect(page.getByText(/3 dead letters: no longer retried after 24 hours of failures/)).toBeVisible();
-  await expect(page.getByRole("link", { name: "View dead letters" })).toHaveAttribute("href", /\/app\/activity\?status=dead_letter$/);
+  await expect(page.getByRole("link", { name: "View dead letters" })).toHaveAttribute(
+    "href",
+    /\/app\/activity\?status=dead_letter$/,
+  );
   await expect(page.getByRole("link", { name: "View retrying deliveries" })).toHaveCount(0);
   await screenshot(page, "banner-dead-letters");
 
   await db.delivery.createMany({ data: [row("retrying")] });
   await page.reload();
   await expect(page.getByText(/1 delivery is being retried/)).toBeVisible();
-  await expect(page.getByRole("link", { name: "View retrying deliveries" })).toHaveAttribute("href", /\/app\/activity\?status=retrying$/);
+  await expect(page.getByRole("link", { name: "View retrying deliveries" })).toHaveAttribute(
+    "href",
+    /\/app\/activity\?status=retrying$/,
+  );
   await expect(page.getByText(/3 dead letters/)).toBeVisible();
 });
 
@@ -284,7 +325,10 @@ test("deliveries Braze failed with 5xx show a retrying warning until they are de
   await expect(page.getByText("Some deliveries are waiting to be retried")).toBeVisible();
   const counted = retrying === 1 ? "1 delivery is being retried" : `${retrying} deliveries are being retried`;
   await expect(page.getByText(counted, { exact: false })).toBeVisible();
-  await expect(page.getByRole("link", { name: "View retrying deliveries" })).toHaveAttribute("href", /\/app\/activity\?status=retrying$/);
+  await expect(page.getByRole("link", { name: "View retrying deliveries" })).toHaveAttribute(
+    "href",
+    /\/app\/activity\?status=retrying$/,
+  );
   await expect(page.getByRole("link", { name: "View dead letters" })).toHaveCount(0);
   await screenshot(page, "banner-retrying");
 

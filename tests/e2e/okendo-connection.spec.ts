@@ -54,7 +54,10 @@ test("accepts Okendo's own webhook secret once the merchant pastes it, and refus
   openAdmin,
 }) => {
   await openAdmin(page);
-  const localUrl = new URL(new URL(await page.getByLabel("Webhook URL").inputValue()).pathname, process.env.E2E_APP_URL).toString();
+  const localUrl = new URL(
+    new URL(await page.getByLabel("Webhook URL").inputValue()).pathname,
+    process.env.E2E_APP_URL,
+  ).toString();
   const okendoSecret = "whsec_" + Buffer.from(crypto.randomUUID()).toString("base64");
   expect((await postSigned(localUrl, okendoSecret)).status).toBe(401);
 

@@ -70,7 +70,9 @@ test("refuses an endpoint that is not a Braze REST endpoint, and stores nothing"
   const { shop } = await openAdmin(page);
   await connect(page, "https://example.com/users/track", uniqueKey("valid"));
 
-  await expect(page.getByText("example.com is not a Braze REST endpoint. Choose your instance from the list.")).toBeVisible();
+  await expect(
+    page.getByText("example.com is not a Braze REST endpoint. Choose your instance from the list."),
+  ).toBeVisible();
   await screenshot(page, "invalid-endpoint");
   expect(await simulatorControl(simulatorUrl, "requests")).toEqual([]);
   const stored = await db.shop.findUnique({ where: { domain: shop } });
@@ -81,7 +83,9 @@ test("a pasted SDK endpoint gets a hint naming the REST endpoint", async ({ page
   await openAdmin(page);
   await connect(page, "sdk.iad-03.braze.com", uniqueKey("valid"));
   await expect(
-    page.getByText("That is a Braze SDK endpoint. Use the REST endpoint for the same instance: https://rest.iad-03.braze.com"),
+    page.getByText(
+      "That is a Braze SDK endpoint. Use the REST endpoint for the same instance: https://rest.iad-03.braze.com",
+    ),
   ).toBeVisible();
   await screenshot(page, "sdk-endpoint-hint");
 });
@@ -115,7 +119,9 @@ test("Braze unreachable or failing gets a retryable message", async ({ page, ope
   await simulatorControl(simulatorUrl, "fail-next", { n: 1, status: 503 });
   await page.getByLabel("Endpoint URL").fill(simulatorUrl);
   await page.getByRole("button", { name: "Save" }).click();
-  await expect(page.getByText("Braze is having trouble (HTTP 503). Nothing was saved; try again in a minute.")).toBeVisible();
+  await expect(
+    page.getByText("Braze is having trouble (HTTP 503). Nothing was saved; try again in a minute."),
+  ).toBeVisible();
 });
 
 test("disconnect removes the stored key", async ({ page, openAdmin, simulatorUrl, db }) => {
@@ -128,7 +134,11 @@ test("disconnect removes the stored key", async ({ page, openAdmin, simulatorUrl
   await expect(page.getByRole("button", { name: "Save" })).toBeVisible();
   await expect(page.getByRole("status").filter({ hasText: "Disconnected from Braze" })).toBeVisible();
   const stored = await db.shop.findUniqueOrThrow({ where: { domain: shop } });
-  expect(stored).toMatchObject({ connectionStatus: "disconnected", brazeApiKeyEncrypted: null, brazeApiKeyLast4: null });
+  expect(stored).toMatchObject({
+    connectionStatus: "disconnected",
+    brazeApiKeyEncrypted: null,
+    brazeApiKeyLast4: null,
+  });
   await screenshot(page, "disconnected-again");
 });
 
@@ -150,7 +160,14 @@ test("the identification toggle persists across reloads", async ({ page, openAdm
   await expect(page.getByLabel("Use Shopify Customer ID for Braze user identification")).toBeChecked();
 });
 
-test("two shops cannot see or change each other's settings", async ({ page, browser, openAdmin, appUrl, simulatorUrl, db }) => {
+test("two shops cannot see or change each other's settings", async ({
+  page,
+  browser,
+  openAdmin,
+  appUrl,
+  simulatorUrl,
+  db,
+}) => {
   const shopA = await openAdmin(page, `e2e-isolation-a-${Date.now()}.myshopify.com`);
   await connect(page, simulatorUrl, uniqueKey("valid", "AAAA"));
   await expect(page.getByText("••••••••AAAA")).toBeVisible();

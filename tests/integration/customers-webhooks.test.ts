@@ -33,15 +33,26 @@ const saved = (id: number, email: string | null) => ({
   state: "enabled",
   admin_graphql_api_id: `gid://shopify/Customer/${id}`,
 });
-const deleted = (id: number) => ({ id, phone: null, addresses: [], admin_graphql_api_id: `gid://shopify/Customer/${id}` });
+const deleted = (id: number) => ({
+  id,
+  phone: null,
+  addresses: [],
+  admin_graphql_api_id: `gid://shopify/Customer/${id}`,
+});
 
 const cacheOf = (shop: string) =>
-  db.shopifyCustomer.findMany({ where: { shop }, orderBy: { customerId: "asc" }, select: { customerId: true, email: true } });
+  db.shopifyCustomer.findMany({
+    where: { shop },
+    orderBy: { customerId: "asc" },
+    select: { customerId: true, email: true },
+  });
 
 describe("customers webhooks", () => {
   it("customers/create remembers the customer's normalized email", async () => {
     const { domain } = await createShop(db);
-    const response = await deliver(signShopifyWebhook("customers/create", domain, saved(7001, " Jane.Doe@Example.com ")));
+    const response = await deliver(
+      signShopifyWebhook("customers/create", domain, saved(7001, " Jane.Doe@Example.com ")),
+    );
     expect(response.status).toBe(200);
     expect(await cacheOf(domain)).toEqual([{ customerId: "7001", email: "jane.doe@example.com" }]);
   });
@@ -50,7 +61,9 @@ describe("customers webhooks", () => {
     const { domain } = await createShop(db);
     const first = signShopifyWebhook("customers/update", domain, saved(7002, "old@example.com"));
     expect((await deliver(first)).status).toBe(200);
-    expect((await deliver(signShopifyWebhook("customers/update", domain, saved(7002, "new@example.com")))).status).toBe(200);
+    expect((await deliver(signShopifyWebhook("customers/update", domain, saved(7002, "new@example.com")))).status).toBe(
+      200,
+    );
     expect((await deliver(first)).status).toBe(200); // same X-Shopify-Event-Id: already applied
 
     expect(await cacheOf(domain)).toEqual([{ customerId: "7002", email: "new@example.com" }]);
@@ -97,12 +110,18 @@ describe("customers webhooks", () => {
     expect(response.status).toBe(200);
 
     const [event] = await waitFor(() => {
-      const found = simulator.events().filter((object) => object.name === "Submitted Okendo Quiz" && object.external_id === "7008123");
+      const found = simulator
+        .events()
+        .filter((object) => object.name === "Submitted Okendo Quiz" && object.external_id === "7008123");
       return found.length > 0 && found;
     });
     expect(event).toMatchObject({ external_id: "7008123", properties: { quiz_name: "Skin finder" } });
     expect(event).not.toHaveProperty("email");
     // The email travels as an attribute on the same profile, not as a second identifier.
-    await waitFor(() => simulator.attributes().some((object) => object.external_id === "7008123" && object.email === "cached@example.com"));
+    await waitFor(() =>
+      simulator
+        .attributes()
+        .some((object) => object.external_id === "7008123" && object.email === "cached@example.com"),
+    );
   });
 });

@@ -50,7 +50,10 @@ async function newShop(options: { connected?: boolean; apiKey?: string } = {}): 
 const numbered = (n: number, customerId = "7001234567890") =>
   envelope("Okendo Review Request", { shopifyCustomerId: customerId }, { review_request_id: `rr-${n}`, n });
 
-const eventNumbers = (shop: Shop) => receivedBy(p.braze, shop.apiKey).filter((o) => o.type === "event").map((o) => (o.object.properties as { n: number }).n);
+const eventNumbers = (shop: Shop) =>
+  receivedBy(p.braze, shop.apiKey)
+    .filter((o) => o.type === "event")
+    .map((o) => (o.object.properties as { n: number }).n);
 const objectCount = (body: unknown) => {
   const b = body as { attributes?: unknown[]; events?: unknown[]; purchases?: unknown[] };
   return (b.attributes?.length ?? 0) + (b.events?.length ?? 0) + (b.purchases?.length ?? 0);
@@ -81,7 +84,12 @@ describe("batching", () => {
   it("events arriving while the worker sends: every request ≤ 75 objects, each object reaches Braze exactly once", async () => {
     const shop = await newShop();
     const started = Date.now();
-    const answers = await postAll(p.app.url, shop, Array.from({ length: 200 }, (_, n) => withAttributes(n)), 8);
+    const answers = await postAll(
+      p.app.url,
+      shop,
+      Array.from({ length: 200 }, (_, n) => withAttributes(n)),
+      8,
+    );
     expect(answers.every((a) => (a as { status: string }).status === "accepted")).toBe(true);
     await waitFor(() => settled(p.db, shop.domain), 20_000);
 
@@ -105,7 +113,12 @@ describe("batching", () => {
       const a = await newShop({ connected: false });
       const b = await newShop();
       const started = Date.now();
-      await postAll(p.app.url, a, Array.from({ length: 1000 }, (_, n) => withAttributes(n)), 8);
+      await postAll(
+        p.app.url,
+        a,
+        Array.from({ length: 1000 }, (_, n) => withAttributes(n)),
+        8,
+      );
       const postedMs = Date.now() - started;
 
       p.braze.setLatency(25); // Braze takes a moment per request, as the real one does
@@ -151,12 +164,21 @@ describe("Braze's answers", () => {
     const shop = await newShop({ connected: false });
     // Three customers with an email: each event brings an attribute object and an event, packed attributes first.
     for (const n of [0, 1, 2]) {
-      await postOkendo(p.app.url, shop, envelope("Okendo Review Request", { shopifyCustomerId: `70010000000${n}`, email: `c${n}@example.com` }, { n }));
+      await postOkendo(
+        p.app.url,
+        shop,
+        envelope("Okendo Review Request", { shopifyCustomerId: `70010000000${n}`, email: `c${n}@example.com` }, { n }),
+      );
     }
     const refusal = "Event 'time' must be an ISO 8601 string";
     p.braze.failNext(1, {
       status: 201,
-      body: { message: "success", attributes_processed: 3, events_processed: 2, errors: [{ type: refusal, input_array: "events", index: 1 }] },
+      body: {
+        message: "success",
+        attributes_processed: 3,
+        events_processed: 2,
+        errors: [{ type: refusal, input_array: "events", index: 1 }],
+      },
     });
     await connectShop(p.db, shop.domain, p.braze.url, shop.apiKey);
     await waitFor(() => settled(p.db, shop.domain));
@@ -191,14 +213,21 @@ describe("Braze's answers", () => {
   it("429 with x-ratelimit-reset (epoch seconds): nothing is sent before then, and the wait is not an attempt", async () => {
     const shop = await newShop();
     const resetAt = Math.ceil(Date.now() / 1000) + 2;
-    p.braze.failNext(1, { status: 429, body: { message: "Rate limit exceeded" }, headers: { "x-ratelimit-reset": String(resetAt) } });
+    p.braze.failNext(1, {
+      status: 429,
+      body: { message: "Rate limit exceeded" },
+      headers: { "x-ratelimit-reset": String(resetAt) },
+    });
     await postOkendo(p.app.url, shop, numbered(0));
     await waitFor(() => settled(p.db, shop.domain), 10_000);
 
     const [limited, retried, ...more] = trackRequests(p.braze, shop.apiKey);
     expect([limited?.status, retried?.status, more.length]).toEqual([429, 201, 0]);
     expect(retried!.receivedAt).toBeGreaterThanOrEqual(resetAt * 1000);
-    expect(await p.db.delivery.findFirstOrThrow({ where: { shop: shop.domain } })).toMatchObject({ status: "delivered", attempts: 1 });
+    expect(await p.db.delivery.findFirstOrThrow({ where: { shop: shop.domain } })).toMatchObject({
+      status: "delivered",
+      attempts: 1,
+    });
     expect(eventNumbers(shop)).toEqual([0]);
   });
 
@@ -216,7 +245,10 @@ describe("Braze's answers", () => {
     expect(after.length).toBeGreaterThan(0);
     for (const request of after) expect(request.receivedAt - limited!.receivedAt).toBeGreaterThanOrEqual(1000);
     const rows = await p.db.delivery.findMany({ where: { shop: shop.domain } });
-    expect(rows.map((r) => [r.status, r.attempts])).toEqual([["delivered", 1], ["delivered", 1]]);
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+      ["delivered", 1],
+      ["delivered", 1],
+    ]);
     expect(eventNumbers(shop)).toEqual([0, 1]);
   });
 
@@ -263,7 +295,9 @@ describe("the shop's connection", () => {
   it("401: the connection is marked broken, deliveries pause uncounted, and resume after reconnecting", async () => {
     const shop = await newShop({ apiKey: `invalid-${crypto.randomUUID()}` });
     await postOkendo(p.app.url, shop, numbered(0));
-    await waitFor(async () => (await p.db.shop.findUniqueOrThrow({ where: { domain: shop.domain } })).connectionStatus === "broken");
+    await waitFor(
+      async () => (await p.db.shop.findUniqueOrThrow({ where: { domain: shop.domain } })).connectionStatus === "broken",
+    );
     expect((await p.db.shop.findUniqueOrThrow({ where: { domain: shop.domain } })).connectionError).toMatch(/401/);
 
     // Still accepted while broken; nothing more goes to Braze.
@@ -271,23 +305,34 @@ describe("the shop's connection", () => {
     await sleep(400);
     expect(trackRequests(p.braze, shop.apiKey).map((r) => r.status)).toEqual([401]);
     const paused = await p.db.delivery.findMany({ where: { shop: shop.domain } });
-    expect(paused.map((r) => [r.status, r.attempts])).toEqual([["queued", 0], ["queued", 0]]);
+    expect(paused.map((r) => [r.status, r.attempts])).toEqual([
+      ["queued", 0],
+      ["queued", 0],
+    ]);
 
     const newKey = `valid-${crypto.randomUUID()}`;
     await connectShop(p.db, shop.domain, p.braze.url, newKey);
     await waitFor(() => settled(p.db, shop.domain));
     expect(eventNumbers({ ...shop, apiKey: newKey })).toEqual([0, 1]);
     const rows = await p.db.delivery.findMany({ where: { shop: shop.domain } });
-    expect(rows.map((r) => [r.status, r.attempts])).toEqual([["delivered", 1], ["delivered", 1]]);
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+      ["delivered", 1],
+      ["delivered", 1],
+    ]);
   });
 
   it("403 on /users/track (key without users.track) also pauses the shop's deliveries", async () => {
     const shop = await newShop({ apiKey: `nopermission-${crypto.randomUUID()}` });
     await postOkendo(p.app.url, shop, numbered(0));
-    await waitFor(async () => (await p.db.shop.findUniqueOrThrow({ where: { domain: shop.domain } })).connectionStatus === "broken");
+    await waitFor(
+      async () => (await p.db.shop.findUniqueOrThrow({ where: { domain: shop.domain } })).connectionStatus === "broken",
+    );
     await sleep(300);
     expect(trackRequests(p.braze, shop.apiKey).map((r) => r.status)).toEqual([403]);
-    expect(await p.db.delivery.findFirstOrThrow({ where: { shop: shop.domain } })).toMatchObject({ status: "queued", attempts: 0 });
+    expect(await p.db.delivery.findFirstOrThrow({ where: { shop: shop.domain } })).toMatchObject({
+      status: "queued",
+      attempts: 0,
+    });
   });
 
   it("events for a shop that is not connected wait, and go out once it is", async () => {
@@ -321,7 +366,8 @@ describe("ordering", () => {
     await waitFor(() => settled(p.db, shop.domain));
 
     const events = receivedBy(p.braze, shop.apiKey).filter((o) => o.type === "event");
-    const order = (id: string) => events.filter((e) => e.object.external_id === id).map((e) => (e.object.properties as { n: number }).n);
+    const order = (id: string) =>
+      events.filter((e) => e.object.external_id === id).map((e) => (e.object.properties as { n: number }).n);
     expect(order(X)).toEqual([1, 2, 3]);
     expect(order(Y)).toEqual([1, 2, 3]);
     // Y's events did not wait for X's retry.
@@ -392,7 +438,9 @@ describe("a customer's event waiting for a long retry", () => {
     const shop = { ...(await createShop(slow.db, { brazeUrl: slow.braze.url, apiKey })), apiKey };
     slow.braze.failNext(1, { status: 503 });
     await postOkendo(slow.app.url, shop, numbered(1, "7001234567001"));
-    await waitFor(async () => (await slow.db.delivery.count({ where: { shop: shop.domain, status: "retrying" } })) === 1);
+    await waitFor(
+      async () => (await slow.db.delivery.count({ where: { shop: shop.domain, status: "retrying" } })) === 1,
+    );
     await postOkendo(slow.app.url, shop, numbered(2, "7001234567001"));
     // The app keeps answering promptly while an event is held back (a worker spinning on the held-back row
     // without yielding once froze the whole server, webhooks included, until the retry came due).
@@ -413,10 +461,16 @@ describe("a customer's event waiting for a long retry", () => {
     const cpuPerSecond = measure ? ((cpuMs(pid) - before) / (Date.now() - started)) * 1000 : 0;
 
     // The other customer's event went out; the held-back one did not, and nothing else was sent.
-    const sent = trackRequests(slow.braze, apiKey).map((r) => (r.body as { events: { properties: { n: number } }[] }).events.map((e) => e.properties.n));
+    const sent = trackRequests(slow.braze, apiKey).map((r) =>
+      (r.body as { events: { properties: { n: number } }[] }).events.map((e) => e.properties.n),
+    );
     expect(sent).toEqual([[1], [3]]);
     const rows = await slow.db.delivery.findMany({ where: { shop: shop.domain }, orderBy: { id: "asc" } });
-    expect(rows.map((r) => [r.status, r.attempts])).toEqual([["retrying", 1], ["queued", 0], ["delivered", 1]]);
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+      ["retrying", 1],
+      ["queued", 0],
+      ["delivered", 1],
+    ]);
     // A worker that keeps re-claiming the shop only to find nothing sendable burns a whole core (~1,000 ms/s).
     console.log(`[held back] server CPU while waiting: ${cpuPerSecond.toFixed(0)} ms per second`);
     expect(cpuPerSecond).toBeLessThan(400);

@@ -7,7 +7,10 @@ let leaked: AppServer;
 beforeAll(async () => {
   normal = await startAppServer();
   // The variable leaked into a deployed app's environment: not on localhost, so still no demo mode.
-  leaked = await startAppServer({ OKENDO_BRAZE_DEMO_SHOP: "victim.myshopify.com", SHOPIFY_APP_URL: "https://app.example.com" });
+  leaked = await startAppServer({
+    OKENDO_BRAZE_DEMO_SHOP: "victim.myshopify.com",
+    SHOPIFY_APP_URL: "https://app.example.com",
+  });
 });
 afterAll(async () => {
   await normal.stop();

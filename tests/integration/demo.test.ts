@@ -41,7 +41,8 @@ it("serves the admin pages until Ctrl-C, then leaves nothing running", async () 
   const port = await freePort();
   const demo = runDemo([], port);
   const deadline = Date.now() + 60_000;
-  while (!demo.output().includes("Press Ctrl-C to stop.") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while (!demo.output().includes("Press Ctrl-C to stop.") && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
 
   const page = await fetch(`http://127.0.0.1:${port}/demo`, { redirect: "manual" });
   expect(page.status).toBe(302);

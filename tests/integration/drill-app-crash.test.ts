@@ -18,11 +18,19 @@ afterAll(async () => {
 
 it("kill -9 during traffic: every acknowledged event is delivered, duplicates stay within the in-flight batches", async () => {
   const simulator = await simulatorPromise;
-  const env = { BRAZE_EXTRA_ENDPOINTS: simulator.url, DELIVERY_LEASE_MS: "1500", DELIVERY_POLL_MS: "50", DELIVERY_CONCURRENCY: "2" };
+  const env = {
+    BRAZE_EXTRA_ENDPOINTS: simulator.url,
+    DELIVERY_LEASE_MS: "1500",
+    DELIVERY_POLL_MS: "50",
+    DELIVERY_CONCURRENCY: "2",
+  };
   const first = await startAppServer(env);
   servers.push(first);
   const db: PrismaClient = openDatabase(first.databaseUrl);
-  const shops = [await createShop(db, { brazeUrl: simulator.url, identifyByCustomerId: false }), await createShop(db, { brazeUrl: simulator.url, identifyByCustomerId: false })];
+  const shops = [
+    await createShop(db, { brazeUrl: simulator.url, identifyByCustomerId: false }),
+    await createShop(db, { brazeUrl: simulator.url, identifyByCustomerId: false }),
+  ];
   simulator.setLatency(150); // deliveries are in flight most of the time
 
   const acknowledged: number[] = [];
@@ -38,7 +46,11 @@ it("kill -9 during traffic: every acknowledged event is delivered, duplicates st
         properties: { n, points: 5 },
       });
       try {
-        const response = await fetch(first.url + shops[n % 2]!.webhookPath, { method: "POST", headers: signed.headers, body: signed.body });
+        const response = await fetch(first.url + shops[n % 2]!.webhookPath, {
+          method: "POST",
+          headers: signed.headers,
+          body: signed.body,
+        });
         if (response.ok) acknowledged.push(n);
       } catch {
         // the process died with this request in flight: it was never acknowledged
@@ -65,6 +77,8 @@ it("kill -9 during traffic: every acknowledged event is delivered, duplicates st
     simulator.events().length + simulator.attributes().length - 2 * (await db.inboundMessage.count());
   expect(duplicateObjects).toBeGreaterThanOrEqual(0);
   expect(duplicateObjects).toBeLessThanOrEqual(2 * 75);
-  console.log(`acknowledged ${acknowledged.length}, delivered ${receivedSet.size}, duplicate objects at Braze ${duplicateObjects}`);
+  console.log(
+    `acknowledged ${acknowledged.length}, delivered ${receivedSet.size}, duplicate objects at Braze ${duplicateObjects}`,
+  );
   await db.$disconnect();
 }, 90_000);

@@ -37,7 +37,11 @@ interface BadInput {
   request: () => { path: string; method?: string; headers?: Record<string, string>; body?: string };
 }
 
-function okendo(body: unknown, options: Parameters<typeof signOkendo>[1] = {}, tweak?: (signed: ReturnType<typeof signOkendo>) => void) {
+function okendo(
+  body: unknown,
+  options: Parameters<typeof signOkendo>[1] = {},
+  tweak?: (signed: ReturnType<typeof signOkendo>) => void,
+) {
   return () => {
     const signed = signOkendo(body, options);
     tweak?.(signed);
@@ -51,7 +55,14 @@ function flow(makeBody: () => unknown, hmac?: string) {
     const raw = typeof body === "string" ? body : JSON.stringify(body);
     return {
       path: "/flow/send-okendo-event",
-      headers: { "content-type": "application/json", ...(hmac === undefined ? { "x-shopify-hmac-sha256": getHmac(raw, TEST_API_SECRET) } : hmac ? { "x-shopify-hmac-sha256": hmac } : {}) },
+      headers: {
+        "content-type": "application/json",
+        ...(hmac === undefined
+          ? { "x-shopify-hmac-sha256": getHmac(raw, TEST_API_SECRET) }
+          : hmac
+            ? { "x-shopify-hmac-sha256": hmac }
+            : {}),
+      },
       body: raw,
     };
   };
@@ -75,22 +86,74 @@ function shopify(topic: string, path: string, tweak: (headers: Record<string, st
 
 const corpus: BadInput[] = [
   // Okendo ingress: signatures and timestamps
-  { name: "no signature headers", status: 401, request: () => ({ path: shop.webhookPath, headers: { "content-type": "application/json" }, body: JSON.stringify(envelope) }) },
+  {
+    name: "no signature headers",
+    status: 401,
+    request: () => ({
+      path: shop.webhookPath,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(envelope),
+    }),
+  },
   { name: "signed with another secret", status: 401, request: okendo(envelope, { secret: otherSecret }) },
-  { name: "body changed after signing", status: 401, request: okendo(envelope, {}, (s) => (s.body = s.body.replace("8", "9"))) },
-  { name: "signature for another message id", status: 401, request: okendo(envelope, {}, (s) => (s.headers["svix-id"] = "msg_other")) },
-  { name: "garbage signature", status: 401, request: okendo(envelope, {}, (s) => (s.headers["svix-signature"] = "v1,AAAA")) },
-  { name: "unknown signature scheme only", status: 401, request: okendo(envelope, {}, (s) => (s.headers["svix-signature"] = s.headers["svix-signature"]!.replace("v1,", "v2,"))) },
+  {
+    name: "body changed after signing",
+    status: 401,
+    request: okendo(envelope, {}, (s) => (s.body = s.body.replace("8", "9"))),
+  },
+  {
+    name: "signature for another message id",
+    status: 401,
+    request: okendo(envelope, {}, (s) => (s.headers["svix-id"] = "msg_other")),
+  },
+  {
+    name: "garbage signature",
+    status: 401,
+    request: okendo(envelope, {}, (s) => (s.headers["svix-signature"] = "v1,AAAA")),
+  },
+  {
+    name: "unknown signature scheme only",
+    status: 401,
+    request: okendo(
+      envelope,
+      {},
+      (s) => (s.headers["svix-signature"] = s.headers["svix-signature"]!.replace("v1,", "v2,")),
+    ),
+  },
   { name: "timestamp 10 minutes old", status: 401, request: okendo(envelope, { timestamp: minutesAgo(10) }) },
   { name: "timestamp 10 minutes ahead", status: 401, request: okendo(envelope, { timestamp: minutesAgo(-10) }) },
-  { name: "timestamp not a number", status: 401, request: okendo(envelope, {}, (s) => (s.headers["svix-timestamp"] = "yesterday")) },
-  { name: "half svix, half webhook headers", status: 401, request: okendo(envelope, {}, (s) => { s.headers["webhook-signature"] = s.headers["svix-signature"]!; delete s.headers["svix-signature"]; delete s.headers["svix-id"]; }) },
+  {
+    name: "timestamp not a number",
+    status: 401,
+    request: okendo(envelope, {}, (s) => (s.headers["svix-timestamp"] = "yesterday")),
+  },
+  {
+    name: "half svix, half webhook headers",
+    status: 401,
+    request: okendo(envelope, {}, (s) => {
+      s.headers["webhook-signature"] = s.headers["svix-signature"]!;
+      delete s.headers["svix-signature"];
+      delete s.headers["svix-id"];
+    }),
+  },
   // Okendo ingress: ids, methods, sizes
-  { name: "unknown webhook id", status: 404, request: () => ({ ...okendo(envelope)(), path: `/webhooks/okendo/${crypto.randomUUID()}` }) },
-  { name: "webhook id that is not an id", status: 404, request: () => ({ ...okendo(envelope)(), path: "/webhooks/okendo/..%2F..%2Fetc%2Fpasswd" }) },
+  {
+    name: "unknown webhook id",
+    status: 404,
+    request: () => ({ ...okendo(envelope)(), path: `/webhooks/okendo/${crypto.randomUUID()}` }),
+  },
+  {
+    name: "webhook id that is not an id",
+    status: 404,
+    request: () => ({ ...okendo(envelope)(), path: "/webhooks/okendo/..%2F..%2Fetc%2Fpasswd" }),
+  },
   { name: "GET on the webhook URL", status: 405, request: () => ({ path: shop.webhookPath, method: "GET" }) },
   { name: "PUT on the webhook URL", status: 405, request: () => ({ ...okendo(envelope)(), method: "PUT" }) },
-  { name: "body over 1 MiB", status: 413, request: okendo({ ...envelope, properties: { padding: "x".repeat(1024 * 1024) } }) },
+  {
+    name: "body over 1 MiB",
+    status: 413,
+    request: okendo({ ...envelope, properties: { padding: "x".repeat(1024 * 1024) } }),
+  },
   // Okendo ingress: encodings and JSON shapes (correctly signed)
   { name: "not JSON", status: 400, request: okendo("review=5&email=pat@example.com") },
   { name: "truncated JSON", status: 400, request: okendo(JSON.stringify(envelope).slice(0, 40)) },
@@ -99,29 +162,93 @@ const corpus: BadInput[] = [
   { name: "a JSON string", status: 422, request: okendo('"Okendo Review Created"') },
   { name: "JSON null", status: 422, request: okendo("null") },
   // Event envelope fields
-  { name: "event name in the wrong case", status: 422, request: okendo({ ...envelope, event: "submitted okendo survey" }) },
-  { name: "event that is not in the catalog", status: 422, request: okendo({ ...envelope, event: "Okendo Review Deleted" }) },
+  {
+    name: "event name in the wrong case",
+    status: 422,
+    request: okendo({ ...envelope, event: "submitted okendo survey" }),
+  },
+  {
+    name: "event that is not in the catalog",
+    status: 422,
+    request: okendo({ ...envelope, event: "Okendo Review Deleted" }),
+  },
   { name: "occurredAt not a date", status: 422, request: okendo({ ...envelope, occurredAt: "last Tuesday" }) },
-  { name: "occurredAt without a time zone", status: 422, request: okendo({ ...envelope, occurredAt: "2026-11-26T10:00:00" }) },
+  {
+    name: "occurredAt without a time zone",
+    status: 422,
+    request: okendo({ ...envelope, occurredAt: "2026-11-26T10:00:00" }),
+  },
   { name: "no customer", status: 422, request: okendo({ ...envelope, customer: undefined }) },
-  { name: "customer email not an email", status: 422, request: okendo({ ...envelope, customer: { email: "pat at example" } }) },
-  { name: "customer with neither email nor ID", status: 422, request: okendo({ ...envelope, customer: { firstName: "Pat" } }) },
+  {
+    name: "customer email not an email",
+    status: 422,
+    request: okendo({ ...envelope, customer: { email: "pat at example" } }),
+  },
+  {
+    name: "customer with neither email nor ID",
+    status: 422,
+    request: okendo({ ...envelope, customer: { firstName: "Pat" } }),
+  },
   { name: "properties an array", status: 422, request: okendo({ ...envelope, properties: [1, 2] }) },
   { name: "unexpected top-level key", status: 422, request: okendo({ ...envelope, shop: "evil.myshopify.com" }) },
-  { name: "attribute reserved for Braze's Shopify app", status: 422, request: okendo({ ...envelope, attributes: { shopify_total_spent: 1 } }) },
+  {
+    name: "attribute reserved for Braze's Shopify app",
+    status: 422,
+    request: okendo({ ...envelope, attributes: { shopify_total_spent: 1 } }),
+  },
   // Shopify Flow action
-  { name: "Flow run without HMAC", status: 401, request: flow(() => flowRun({ event: "Submitted Okendo Survey", email: "pat@example.com" }), "") },
-  { name: "Flow run with a wrong HMAC", status: 401, request: flow(() => flowRun({ event: "Submitted Okendo Survey", email: "pat@example.com" }), "bm90LXRoZS1obWFj") },
+  {
+    name: "Flow run without HMAC",
+    status: 401,
+    request: flow(() => flowRun({ event: "Submitted Okendo Survey", email: "pat@example.com" }), ""),
+  },
+  {
+    name: "Flow run with a wrong HMAC",
+    status: 401,
+    request: flow(() => flowRun({ event: "Submitted Okendo Survey", email: "pat@example.com" }), "bm90LXRoZS1obWFj"),
+  },
   { name: "Flow run that is not JSON", status: 400, request: flow(() => "action_run_id=1") },
-  { name: "Flow run without action_run_id", status: 400, request: flow(() => ({ shopify_domain: shop.domain, handle: "send-okendo-event-to-braze", properties: {} })) },
-  { name: "Flow run with an unknown event", status: 422, request: flow(() => flowRun({ event: "Okendo Review Liked", email: "pat@example.com" })) },
-  { name: "Flow run with properties that are not JSON", status: 422, request: flow(() => flowRun({ event: "Submitted Okendo Survey", email: "pat@example.com", properties: "{nps: 8" })) },
+  {
+    name: "Flow run without action_run_id",
+    status: 400,
+    request: flow(() => ({ shopify_domain: shop.domain, handle: "send-okendo-event-to-braze", properties: {} })),
+  },
+  {
+    name: "Flow run with an unknown event",
+    status: 422,
+    request: flow(() => flowRun({ event: "Okendo Review Liked", email: "pat@example.com" })),
+  },
+  {
+    name: "Flow run with properties that are not JSON",
+    status: 422,
+    request: flow(() => flowRun({ event: "Submitted Okendo Survey", email: "pat@example.com", properties: "{nps: 8" })),
+  },
   { name: "GET on the Flow URL", status: 405, request: () => ({ path: "/flow/send-okendo-event", method: "GET" }) },
   // Shopify webhooks
-  { name: "Shopify webhook with a wrong HMAC", status: 401, request: shopify("customers/redact", "/webhooks/compliance", (h) => (h["x-shopify-hmac-sha256"] = "AAAA")) },
-  { name: "Shopify webhook without a topic", status: 400, request: shopify("customers/update", "/webhooks/customers", (h) => delete h["x-shopify-topic"]) },
-  { name: "Shopify webhook for a shop that is not a shop", status: 400, request: shopify("customers/update", "/webhooks/customers", (h) => (h["x-shopify-shop-domain"] = "evil.example.com")) },
-  { name: "GET on a Shopify webhook URL", status: 405, request: () => ({ path: "/webhooks/compliance", method: "GET" }) },
+  {
+    name: "Shopify webhook with a wrong HMAC",
+    status: 401,
+    request: shopify("customers/redact", "/webhooks/compliance", (h) => (h["x-shopify-hmac-sha256"] = "AAAA")),
+  },
+  {
+    name: "Shopify webhook without a topic",
+    status: 400,
+    request: shopify("customers/update", "/webhooks/customers", (h) => delete h["x-shopify-topic"]),
+  },
+  {
+    name: "Shopify webhook for a shop that is not a shop",
+    status: 400,
+    request: shopify(
+      "customers/update",
+      "/webhooks/customers",
+      (h) => (h["x-shopify-shop-domain"] = "evil.example.com"),
+    ),
+  },
+  {
+    name: "GET on a Shopify webhook URL",
+    status: 405,
+    request: () => ({ path: "/webhooks/compliance", method: "GET" }),
+  },
 ];
 
 async function storedCounts() {
@@ -156,5 +283,7 @@ it(`answers each of ${corpus.length} bad inputs with its specific 4xx, stores no
   // Still healthy: the process is up and a good delivery goes through.
   expect(app.process.exitCode).toBeNull();
   const good = signOkendo(envelope);
-  expect((await fetch(app.url + shop.webhookPath, { method: "POST", headers: good.headers, body: good.body })).status).toBe(200);
+  expect(
+    (await fetch(app.url + shop.webhookPath, { method: "POST", headers: good.headers, body: good.body })).status,
+  ).toBe(200);
 }, 60_000);

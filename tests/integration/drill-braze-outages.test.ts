@@ -45,7 +45,10 @@ it("Braze answering 5xx, then refusing connections, then back: all delivered, re
   await post(shop, 1);
   await waitFor(() => simulator.requests.filter((request) => request.apiKey === "valid-outage").length === 3);
   await simulator.setDown(true); // the next attempts meet a closed port
-  await waitFor(async () => ((await db.delivery.findFirst({ where: { shop: shop.domain, kind: "event" } }))?.attempts ?? 0) >= 5, 20_000);
+  await waitFor(
+    async () => ((await db.delivery.findFirst({ where: { shop: shop.domain, kind: "event" } }))?.attempts ?? 0) >= 5,
+    20_000,
+  );
   await simulator.setDown(false);
 
   const row = await waitFor(async () => {
@@ -56,8 +59,11 @@ it("Braze answering 5xx, then refusing connections, then back: all delivered, re
   expect(simulator.events().filter((event) => event.apiKey === "valid-outage")).toHaveLength(1);
 
   // Equal jitter: the wait before attempt k+1 is at least half of base × 2^(k-1).
-  const times = simulator.requests.filter((request) => request.apiKey === "valid-outage").map((request) => request.receivedAt);
-  for (let k = 1; k < 3; k++) expect(times[k]! - times[k - 1]!).toBeGreaterThanOrEqual((BASE_MS * 2 ** (k - 1)) / 2 - 5);
+  const times = simulator.requests
+    .filter((request) => request.apiKey === "valid-outage")
+    .map((request) => request.receivedAt);
+  for (let k = 1; k < 3; k++)
+    expect(times[k]! - times[k - 1]!).toBeGreaterThanOrEqual((BASE_MS * 2 ** (k - 1)) / 2 - 5);
 }, 60_000);
 
 it("a 429 storm: no request before the time Braze allowed, whichever header says it; waits are not attempts", async () => {
@@ -78,7 +84,8 @@ it("a 429 storm: no request before the time Braze allowed, whichever header says
   await post(shop, 2);
   for (let i = 0; i < storm.length; i++) {
     const request = await waitFor(() => stormRequests()[i], 10_000);
-    if (request.receivedAt < allowedAt) violations.push(`request ${i} at ${request.receivedAt}, allowed from ${allowedAt}`);
+    if (request.receivedAt < allowedAt)
+      violations.push(`request ${i} at ${request.receivedAt}, allowed from ${allowedAt}`);
     const reset = Number(headers["x-ratelimit-reset"]);
     allowedAt = reset > 1e9 ? reset * 1000 : request.receivedAt + 1000;
     if (i + 1 < storm.length) {

@@ -45,7 +45,10 @@ function runAction(shop: string, fields: ActionFields, options: { actionRunId?: 
   });
   return fetch(`${app.url}/flow/send-okendo-event`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-shopify-hmac-sha256": getHmac(body, options.secret ?? TEST_API_SECRET) },
+    headers: {
+      "content-type": "application/json",
+      "x-shopify-hmac-sha256": getHmac(body, options.secret ?? TEST_API_SECRET),
+    },
     body,
   });
 }
@@ -94,7 +97,11 @@ describe("a run of the action", () => {
   it("is sent once when Flow retries the same action_run_id", async () => {
     const shop = await createShop(db, { brazeUrl: simulator.url, identifyByCustomerId: false });
     const actionRunId = crypto.randomUUID();
-    const fields = { email: "retry@example.com", event: "Submitted Okendo Survey", properties: '{"survey_name": "NPS"}' };
+    const fields = {
+      email: "retry@example.com",
+      event: "Submitted Okendo Survey",
+      properties: '{"survey_name": "NPS"}',
+    };
 
     expect((await runAction(shop.domain, fields, { actionRunId })).status).toBe(200);
     await waitFor(() => eventsFor("retry@example.com").length > 0);
@@ -109,7 +116,10 @@ describe("a run of the action", () => {
 
   it("uses the Flow customer's ID as external_id when the shop identifies by Shopify customer ID", async () => {
     const shop = await createShop(db, { brazeUrl: simulator.url, identifyByCustomerId: true });
-    const response = await runAction(shop.domain, { customer_id: "7001234567890", event: "Enrolled in Okendo Loyalty" });
+    const response = await runAction(shop.domain, {
+      customer_id: "7001234567890",
+      event: "Enrolled in Okendo Loyalty",
+    });
     expect(response.status).toBe(200);
 
     const [event] = await waitFor(() => {
@@ -126,7 +136,11 @@ describe("a run of the action", () => {
 describe("a refused run", () => {
   it("with a bad HMAC gets 401 and leaves nothing behind", async () => {
     const shop = await createShop(db, { brazeUrl: simulator.url });
-    const response = await runAction(shop.domain, { email: "x@example.com", event: "Okendo Review Created" }, { secret: "not-the-secret" });
+    const response = await runAction(
+      shop.domain,
+      { email: "x@example.com", event: "Okendo Review Created" },
+      { secret: "not-the-secret" },
+    );
     expect(response.status).toBe(401);
     expect(await db.inboundMessage.count({ where: { shop: shop.domain } })).toBe(0);
     expect(await db.delivery.count({ where: { shop: shop.domain } })).toBe(0);
@@ -157,11 +171,21 @@ describe("a refused run", () => {
 
   it("with properties that are not a JSON object gets 422 naming the field", async () => {
     const shop = await createShop(db, { brazeUrl: simulator.url });
-    const broken = await runAction(shop.domain, { email: "x@example.com", event: "Okendo Review Created", properties: '{"rating": 5,' });
+    const broken = await runAction(shop.domain, {
+      email: "x@example.com",
+      event: "Okendo Review Created",
+      properties: '{"rating": 5,',
+    });
     expect(broken.status).toBe(422);
-    expect(((await broken.json()) as { problems: string[] }).problems[0]).toMatch(/^Event properties \(JSON\): is not valid JSON/);
+    expect(((await broken.json()) as { problems: string[] }).problems[0]).toMatch(
+      /^Event properties \(JSON\): is not valid JSON/,
+    );
 
-    const array = await runAction(shop.domain, { email: "x@example.com", event: "Okendo Review Created", properties: "[1, 2]" });
+    const array = await runAction(shop.domain, {
+      email: "x@example.com",
+      event: "Okendo Review Created",
+      properties: "[1, 2]",
+    });
     expect(array.status).toBe(422);
     expect(((await array.json()) as { problems: string[] }).problems).toEqual([
       'Event properties (JSON): must be a JSON object such as {"rating": 5}, not an array',

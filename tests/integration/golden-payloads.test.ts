@@ -5,7 +5,15 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createShop, postOkendo, waitFor, type TestShop } from "../support/okendo.ts";
-import { envelope, receivedBy, settled, sleep, startPipeline, trackRequests, type Pipeline } from "../support/pipeline.ts";
+import {
+  envelope,
+  receivedBy,
+  settled,
+  sleep,
+  startPipeline,
+  trackRequests,
+  type Pipeline,
+} from "../support/pipeline.ts";
 
 type GoldenObject = { type: "attributes" | "event"; object: Record<string, unknown> };
 
@@ -25,7 +33,7 @@ interface NativeFixture {
 }
 
 const FIXTURES = fileURLToPath(new URL("../fixtures", import.meta.url));
-const load = <T,>(dir: string, file: string): T => JSON.parse(readFileSync(join(FIXTURES, dir, file), "utf8"));
+const load = <T>(dir: string, file: string): T => JSON.parse(readFileSync(join(FIXTURES, dir, file), "utf8"));
 const envelopeFiles = readdirSync(join(FIXTURES, "envelopes")).sort();
 const nativeFiles = readdirSync(join(FIXTURES, "native")).sort();
 
@@ -53,7 +61,10 @@ async function deliver(shop: Shop, body: unknown, expectedObjects: number): Prom
   const { response, json } = await postOkendo(p.app.url, shop, body);
   expect(response.status, JSON.stringify(json)).toBe(200);
   expect(json).toEqual({ status: "accepted", deliveries: expectedObjects });
-  await waitFor(async () => (await settled(p.db, shop.domain)) && receivedBy(p.braze, shop.apiKey).length >= before + expectedObjects);
+  await waitFor(
+    async () =>
+      (await settled(p.db, shop.domain)) && receivedBy(p.braze, shop.apiKey).length >= before + expectedObjects,
+  );
   expect(await p.db.delivery.count({ where: { shop: shop.domain, status: { not: "delivered" } } })).toBe(0);
   return receivedBy(p.braze, shop.apiKey)
     .slice(before)
@@ -65,7 +76,8 @@ async function deliver(shop: Shop, body: unknown, expectedObjects: number): Prom
 function withFirstReviewAggregates(objects: GoldenObject[], properties: Record<string, unknown>): GoldenObject[] {
   return objects.map((o) => {
     if (o.type !== "attributes") return o;
-    const sentiment = typeof properties.overall_sentiment === "string" ? properties.overall_sentiment.toLowerCase() : undefined;
+    const sentiment =
+      typeof properties.overall_sentiment === "string" ? properties.overall_sentiment.toLowerCase() : undefined;
     return {
       type: o.type,
       object: {
@@ -79,15 +91,23 @@ function withFirstReviewAggregates(objects: GoldenObject[], properties: Record<s
 }
 
 // Toggle off: the user's external_id is the normalized email (and the email is also set as an attribute).
-function byEmailAsExternalId(fixture: { brazeByCustomerId?: GoldenObject[] | null; brazeByEmail?: GoldenObject[] }, email: string): GoldenObject[] {
+function byEmailAsExternalId(
+  fixture: { brazeByCustomerId?: GoldenObject[] | null; brazeByEmail?: GoldenObject[] },
+  email: string,
+): GoldenObject[] {
   if (fixture.brazeByCustomerId) {
     return fixture.brazeByCustomerId.map(({ type, object }) => ({ type, object: { ...object, external_id: email } }));
   }
   const objects = fixture.brazeByEmail!.map(({ type, object }) => {
     const { email: _identifier, ...rest } = object;
-    return { type, object: type === "attributes" ? { external_id: email, email, ...rest } : { external_id: email, ...rest } };
+    return {
+      type,
+      object: type === "attributes" ? { external_id: email, email, ...rest } : { external_id: email, ...rest },
+    };
   });
-  return objects.some((o) => o.type === "attributes") ? objects : [{ type: "attributes", object: { external_id: email, email } }, ...objects];
+  return objects.some((o) => o.type === "attributes")
+    ? objects
+    : [{ type: "attributes", object: { external_id: email, email } }, ...objects];
 }
 
 describe("event envelopes: the 15 catalog events", () => {
@@ -98,7 +118,8 @@ describe("event envelopes: the 15 catalog events", () => {
   describe.each(envelopeFiles)("%s", (file) => {
     const fixture = load<EnvelopeFixture>("envelopes", file);
     const isReview = fixture.envelope.event === "Okendo Review Created";
-    const golden = (objects: GoldenObject[]) => (isReview ? withFirstReviewAggregates(objects, fixture.envelope.properties) : objects);
+    const golden = (objects: GoldenObject[]) =>
+      isReview ? withFirstReviewAggregates(objects, fixture.envelope.properties) : objects;
     const email = fixture.brazeByEmail.find((o) => typeof o.object.email === "string")!.object.email as string;
 
     if (fixture.brazeByCustomerId !== null) {
@@ -174,7 +195,8 @@ describe("Okendo's native webhooks", () => {
       const sentiment = resource.sentiment;
       return { rating: resource.rating, overall_sentiment: typeof sentiment === "string" ? sentiment : undefined };
     };
-    const golden = (objects: GoldenObject[]) => (isReview ? withFirstReviewAggregates(objects, reviewProperties()) : objects);
+    const golden = (objects: GoldenObject[]) =>
+      isReview ? withFirstReviewAggregates(objects, reviewProperties()) : objects;
 
     if (fixture.brazeByCustomerId) {
       it("customer ID toggle on: Braze gets exactly brazeByCustomerId", async () => {
@@ -215,7 +237,11 @@ describe("review aggregates", () => {
     const shop = await newShop(true);
     const customer = { email: "sam.lee@example.com", shopifyCustomerId: "7001234567999" };
     const review = (rating: number, sentiment: string) =>
-      envelope("Okendo Review Created", customer, { review_id: crypto.randomUUID(), rating, overall_sentiment: sentiment });
+      envelope("Okendo Review Created", customer, {
+        review_id: crypto.randomUUID(),
+        rating,
+        overall_sentiment: sentiment,
+      });
 
     await deliver(shop, review(5, "positive"), 2);
     const second = review(2, "negative");

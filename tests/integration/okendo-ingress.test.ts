@@ -45,25 +45,34 @@ async function expectRefused(status: number, request: () => Promise<Response>) {
 }
 
 describe("signatures", () => {
-  it.each(["svix", "webhook"] as const)("accepts a delivery signed with %s-* headers and forwards it to Braze", async (headerStyle) => {
-    const reviewId = crypto.randomUUID();
-    const { response, json } = await postOkendo(p.app.url, shop, reviewCreated(reviewId), { headerStyle });
-    expect(response.status).toBe(200);
-    expect(json).toEqual({ status: "accepted", deliveries: 2 });
-    expect(await p.db.inboundMessage.count({ where: { shop: shop.domain, status: "mapped" } })).toBe(1);
+  it.each(["svix", "webhook"] as const)(
+    "accepts a delivery signed with %s-* headers and forwards it to Braze",
+    async (headerStyle) => {
+      const reviewId = crypto.randomUUID();
+      const { response, json } = await postOkendo(p.app.url, shop, reviewCreated(reviewId), { headerStyle });
+      expect(response.status).toBe(200);
+      expect(json).toEqual({ status: "accepted", deliveries: 2 });
+      expect(await p.db.inboundMessage.count({ where: { shop: shop.domain, status: "mapped" } })).toBe(1);
 
-    const events = await waitFor(() => {
-      const received = receivedBy(p.braze, apiKey).filter((o) => o.type === "event");
-      return received.length > 0 && received;
-    });
-    expect(events.map((e) => e.object)).toEqual([
-      expect.objectContaining({ external_id: JANE.shopifyCustomerId, name: "Okendo Review Created", properties: expect.objectContaining({ review_id: reviewId }) }),
-    ]);
-  });
+      const events = await waitFor(() => {
+        const received = receivedBy(p.braze, apiKey).filter((o) => o.type === "event");
+        return received.length > 0 && received;
+      });
+      expect(events.map((e) => e.object)).toEqual([
+        expect.objectContaining({
+          external_id: JANE.shopifyCustomerId,
+          name: "Okendo Review Created",
+          properties: expect.objectContaining({ review_id: reviewId }),
+        }),
+      ]);
+    },
+  );
 
   it("refuses a delivery without signature headers (401)", async () => {
     const body = JSON.stringify(reviewCreated());
-    const refusal = await expectRefused(401, () => send(shop.webhookPath, { headers: { "content-type": "application/json" }, body }));
+    const refusal = await expectRefused(401, () =>
+      send(shop.webhookPath, { headers: { "content-type": "application/json" }, body }),
+    );
     expect(refusal?.error).toMatch(/svix-id/);
   });
 
@@ -93,7 +102,9 @@ describe("signatures", () => {
   });
 
   it("still accepts a timestamp a few minutes old (within the tolerance)", async () => {
-    const { response } = await postOkendo(p.app.url, shop, reviewCreated(), { timestamp: new Date(Date.now() - 4 * 60_000) });
+    const { response } = await postOkendo(p.app.url, shop, reviewCreated(), {
+      timestamp: new Date(Date.now() - 4 * 60_000),
+    });
     expect(response.status).toBe(200);
   });
 });
@@ -101,7 +112,9 @@ describe("signatures", () => {
 describe("other rejections", () => {
   it("answers 404 for an unknown webhook URL", async () => {
     const signed = signOkendo(reviewCreated());
-    await expectRefused(404, () => send(`/webhooks/okendo/${crypto.randomUUID()}`, { headers: signed.headers, body: signed.body }));
+    await expectRefused(404, () =>
+      send(`/webhooks/okendo/${crypto.randomUUID()}`, { headers: signed.headers, body: signed.body }),
+    );
   });
 
   it("answers 413 for a body over 1 MiB, even when correctly signed", async () => {
@@ -115,7 +128,8 @@ describe("other rejections", () => {
 
   it("accepts a body just under 1 MiB", async () => {
     const body = reviewCreated();
-    const padding = 1024 * 1024 - Buffer.byteLength(JSON.stringify({ ...body, properties: { ...body.properties, pad: "" } })) - 1;
+    const padding =
+      1024 * 1024 - Buffer.byteLength(JSON.stringify({ ...body, properties: { ...body.properties, pad: "" } })) - 1;
     const almost = { ...body, properties: { ...body.properties, pad: "x".repeat(padding) } };
     expect(Buffer.byteLength(JSON.stringify(almost))).toBeLessThan(1024 * 1024);
     const { response } = await postOkendo(p.app.url, shop, almost);
@@ -143,11 +157,14 @@ describe("other rejections", () => {
 });
 
 describe("envelope validation (422 with the exact problem)", () => {
-  const valid = () => envelope("Okendo Review Created", JANE, { review_id: "r1", rating: 4 }, { occurredAt: "2026-11-26T10:00:00Z" });
+  const valid = () =>
+    envelope("Okendo Review Created", JANE, { review_id: "r1", rating: 4 }, { occurredAt: "2026-11-26T10:00:00Z" });
 
   async function problemsFor(body: unknown) {
     const signed = signOkendo(body);
-    const refusal = await expectRefused(422, () => send(shop.webhookPath, { headers: signed.headers, body: signed.body }));
+    const refusal = await expectRefused(422, () =>
+      send(shop.webhookPath, { headers: signed.headers, body: signed.body }),
+    );
     expect(refusal?.error).toBe("Invalid event envelope.");
     return refusal?.problems;
   }
@@ -172,7 +189,9 @@ describe("envelope validation (422 with the exact problem)", () => {
   });
 
   it("lists every problem at once", async () => {
-    expect(await problemsFor({ event: "Order Placed!", occurredAt: "yesterday", customer: {}, properties: [] })).toEqual([
+    expect(
+      await problemsFor({ event: "Order Placed!", occurredAt: "yesterday", customer: {}, properties: [] }),
+    ).toEqual([
       expect.stringMatching(/^event: "Order Placed!" is not a catalog event name/),
       "occurredAt: must be an ISO 8601 date-time such as 2026-11-26T10:00:00Z",
       "customer: needs an email or a shopifyCustomerId",
@@ -181,7 +200,9 @@ describe("envelope validation (422 with the exact problem)", () => {
   });
 
   it("refuses JSON that is not an object", async () => {
-    expect(await problemsFor([valid()])).toEqual(["The body must be a JSON object: an Okendo webhook or an event envelope."]);
+    expect(await problemsFor([valid()])).toEqual([
+      "The body must be a JSON object: an Okendo webhook or an event envelope.",
+    ]);
   });
 });
 
@@ -209,7 +230,12 @@ describe("redelivery", () => {
   it("concurrent redeliveries of one message are accepted exactly once", async () => {
     const signed = signOkendo(reviewCreated());
     const answers = await Promise.all(
-      Array.from({ length: 6 }, () => send(shop.webhookPath, { headers: signed.headers, body: signed.body }).then(async (r) => [r.status, await r.json()])),
+      Array.from({ length: 6 }, () =>
+        send(shop.webhookPath, { headers: signed.headers, body: signed.body }).then(async (r) => [
+          r.status,
+          await r.json(),
+        ]),
+      ),
     );
     expect(answers.map(([status]) => status)).toEqual([200, 200, 200, 200, 200, 200]);
     const statuses = answers.map(([, json]) => (json as { status: string }).status).sort();

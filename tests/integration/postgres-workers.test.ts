@@ -41,7 +41,8 @@ afterAll(async () => {
 
 it("three worker processes drain 10,000 events on Postgres: each reaches Braze exactly once", async () => {
   const shops: TestShop[] = [];
-  for (let i = 0; i < SHOPS; i++) shops.push(await createShop(db, { brazeUrl: simulator.url, identifyByCustomerId: false }));
+  for (let i = 0; i < SHOPS; i++)
+    shops.push(await createShop(db, { brazeUrl: simulator.url, identifyByCustomerId: false }));
 
   const event = (n: number) => ({
     event: "Okendo Loyalty Points Awarded",

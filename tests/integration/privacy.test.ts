@@ -36,13 +36,18 @@ async function deliverShopify(topic: string, shop: string, payload: unknown) {
 }
 
 let sequence = 0;
-function envelope(customer: Record<string, unknown>, event = "Okendo Review Created", properties: Record<string, unknown> = {}) {
+function envelope(
+  customer: Record<string, unknown>,
+  event = "Okendo Review Created",
+  properties: Record<string, unknown> = {},
+) {
   sequence += 1;
   return {
     event,
     occurredAt: new Date(Date.UTC(2026, 10, 26, 10, 0, sequence)).toISOString(),
     customer,
-    properties: event === "Okendo Review Created" ? { rating: 4, overall_sentiment: "positive", ...properties } : properties,
+    properties:
+      event === "Okendo Review Created" ? { rating: 4, overall_sentiment: "positive", ...properties } : properties,
   };
 }
 
@@ -67,12 +72,20 @@ describe("customers/redact", () => {
     await sendOkendo(shop, envelope({ email: "red.acted@example.com" }));
     await settled(shop.domain);
     await deliverShopify("customers/create", shop.domain, { id: 8001, email: "red.acted@example.com" });
-    await sendOkendo(shop, envelope({ shopifyCustomerId: "8001", email: "red.acted@example.com" }, "Enrolled in Okendo Loyalty"));
+    await sendOkendo(
+      shop,
+      envelope({ shopifyCustomerId: "8001", email: "red.acted@example.com" }, "Enrolled in Okendo Loyalty"),
+    );
     // Someone else's data must survive.
-    await sendOkendo(shop, envelope({ shopifyCustomerId: "8002", email: "bystander@example.com" }, "Enrolled in Okendo Loyalty"));
+    await sendOkendo(
+      shop,
+      envelope({ shopifyCustomerId: "8002", email: "bystander@example.com" }, "Enrolled in Okendo Loyalty"),
+    );
     await settled(shop.domain);
     await deliverShopify("customers/data_request", shop.domain, { customer });
-    const sentBefore = simulator.events().filter((event) => event.external_id === "8001" || event.email === "red.acted@example.com");
+    const sentBefore = simulator
+      .events()
+      .filter((event) => event.external_id === "8001" || event.email === "red.acted@example.com");
     expect(sentBefore).toHaveLength(2);
 
     // One more event is waiting for a retry when the request comes in.
@@ -83,7 +96,9 @@ describe("customers/redact", () => {
     await deliverShopify("customers/redact", shop.domain, { shop_domain: shop.domain, customer, orders_to_redact: [] });
 
     const [deletion] = await waitFor(() => {
-      const found = simulator.deletions().filter((request) => request.apiKey && JSON.stringify(request.body).includes("8001"));
+      const found = simulator
+        .deletions()
+        .filter((request) => request.apiKey && JSON.stringify(request.body).includes("8001"));
       return found.length > 0 && found;
     });
     expect(deletion!.body).toEqual({
@@ -92,13 +107,17 @@ describe("customers/redact", () => {
     });
 
     // Nothing about the customer is left but the deletion row, which shows Braze took it.
-    const rows = await db.delivery.findMany({ where: { shop: shop.domain, OR: [{ shopifyCustomerId: "8001" }, { customerEmail: "red.acted@example.com" }] } });
+    const rows = await db.delivery.findMany({
+      where: { shop: shop.domain, OR: [{ shopifyCustomerId: "8001" }, { customerEmail: "red.acted@example.com" }] },
+    });
     expect(rows.map((row) => [row.kind, row.status])).toEqual([["delete", "delivered"]]);
     // Once Braze took the deletion, the row keeps counts, not the identifiers.
     expect(JSON.parse(rows[0]!.payload)).toMatchObject({ deleted: { external_ids: 1, email_addresses: 1 } });
     expect(rows[0]!.payload.toLowerCase()).not.toContain("red.acted");
     expect(await db.shopifyCustomer.count({ where: { shop: shop.domain } })).toBe(0);
-    expect(await db.customerState.count({ where: { shop: shop.domain, customerKey: "red.acted@example.com" } })).toBe(0);
+    expect(await db.customerState.count({ where: { shop: shop.domain, customerKey: "red.acted@example.com" } })).toBe(
+      0,
+    );
     const inbound = await db.inboundMessage.findMany({ where: { shop: shop.domain } });
     expect(inbound.some((message) => /red\.acted|8001/i.test(message.payload))).toBe(false);
     expect(inbound.filter((message) => message.payload.includes("bystander@example.com"))).toHaveLength(1);
@@ -106,7 +125,11 @@ describe("customers/redact", () => {
 
     // The cancelled event never reaches Braze, even after its retry time.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(simulator.events().filter((event) => event.name === "Okendo Loyalty Points Awarded" && event.external_id === "8001")).toEqual([]);
+    expect(
+      simulator
+        .events()
+        .filter((event) => event.name === "Okendo Loyalty Points Awarded" && event.external_id === "8001"),
+    ).toEqual([]);
 
     const request = await privacyRequest(shop.domain, "customers/redact");
     expect(request).toMatchObject({ customerId: "8001", email: null });
@@ -120,14 +143,23 @@ describe("customers/redact", () => {
   });
 
   it("records the deletion as failed, with the reason, when the Braze key lacks users.delete", async () => {
-    const shop = await createShop(db, { brazeUrl: simulator.url, apiKey: `trackonly-${crypto.randomUUID()}`, identifyByCustomerId: true });
+    const shop = await createShop(db, {
+      brazeUrl: simulator.url,
+      apiKey: `trackonly-${crypto.randomUUID()}`,
+      identifyByCustomerId: true,
+    });
     await sendOkendo(shop, envelope({ shopifyCustomerId: "8101" }, "Enrolled in Okendo Loyalty"));
     await settled(shop.domain);
     expect(simulator.events().filter((event) => event.external_id === "8101")).toHaveLength(1);
 
-    await deliverShopify("customers/redact", shop.domain, { shop_domain: shop.domain, customer: { id: 8101, email: "t@example.com" } });
+    await deliverShopify("customers/redact", shop.domain, {
+      shop_domain: shop.domain,
+      customer: { id: 8101, email: "t@example.com" },
+    });
 
-    const { braze } = JSON.parse((await privacyRequest(shop.domain, "customers/redact")).outcome) as { braze: { deletionDeliveryIds: number[] } };
+    const { braze } = JSON.parse((await privacyRequest(shop.domain, "customers/redact")).outcome) as {
+      braze: { deletionDeliveryIds: number[] };
+    };
     expect(braze.deletionDeliveryIds).toHaveLength(1);
     const row = await waitFor(async () => {
       const found = await db.delivery.findUniqueOrThrow({ where: { id: braze.deletionDeliveryIds[0]! } });
@@ -144,7 +176,10 @@ describe("customers/redact", () => {
     // The shop identified the customer by email, and the customer changed address many times; the cache knows them
     // only by their current address, so each old one is linked by the customer ID on the deliveries.
     for (let i = 0; i < 55; i++) {
-      await sendOkendo(shop, envelope({ shopifyCustomerId: "8201", email: `many.${i}@example.com` }, "Submitted Okendo Survey"));
+      await sendOkendo(
+        shop,
+        envelope({ shopifyCustomerId: "8201", email: `many.${i}@example.com` }, "Submitted Okendo Survey"),
+      );
     }
     await settled(shop.domain);
 
@@ -154,7 +189,9 @@ describe("customers/redact", () => {
       return found.length === 2 && found;
     });
     const ids = requests.flatMap((request) => (request.body as { external_ids: string[] }).external_ids);
-    expect(requests.map((request) => (request.body as { external_ids: string[] }).external_ids.length).sort()).toEqual([5, 50]);
+    expect(requests.map((request) => (request.body as { external_ids: string[] }).external_ids.length).sort()).toEqual([
+      5, 50,
+    ]);
     expect(new Set(ids).size).toBe(55);
   });
 });
@@ -163,8 +200,16 @@ describe("customers/data_request", () => {
   it("reports the cache entry, the review state and every Braze object stored for the customer", async () => {
     const shop = await createShop(db, { brazeUrl: simulator.url, identifyByCustomerId: true });
     await deliverShopify("customers/create", shop.domain, { id: 8301, email: "asks@example.com" });
-    await sendOkendo(shop, envelope({ shopifyCustomerId: "8301", email: "asks@example.com" }, "Okendo Review Created", { product_name: "Serum" }));
-    await sendOkendo(shop, envelope({ shopifyCustomerId: "8302", email: "other@example.com" }, "Enrolled in Okendo Loyalty"));
+    await sendOkendo(
+      shop,
+      envelope({ shopifyCustomerId: "8301", email: "asks@example.com" }, "Okendo Review Created", {
+        product_name: "Serum",
+      }),
+    );
+    await sendOkendo(
+      shop,
+      envelope({ shopifyCustomerId: "8302", email: "other@example.com" }, "Enrolled in Okendo Loyalty"),
+    );
     await settled(shop.domain);
 
     await deliverShopify("customers/data_request", shop.domain, {
@@ -175,10 +220,14 @@ describe("customers/data_request", () => {
 
     const request = await privacyRequest(shop.domain, "customers/data_request");
     expect(request).toMatchObject({ customerId: "8301", email: "asks@example.com" });
-    const { stored } = JSON.parse(request.outcome) as { stored: { what: string; records: Record<string, unknown>[] }[] };
+    const { stored } = JSON.parse(request.outcome) as {
+      stored: { what: string; records: Record<string, unknown>[] }[];
+    };
     const section = (word: string) => stored.find((entry) => entry.what.includes(word))?.records ?? [];
 
-    expect(section("Shopify customer ID")).toEqual([expect.objectContaining({ customerId: "8301", email: "asks@example.com" })]);
+    expect(section("Shopify customer ID")).toEqual([
+      expect.objectContaining({ customerId: "8301", email: "asks@example.com" }),
+    ]);
     expect(section("Review aggregates")).toEqual([expect.objectContaining({ key: "asks@example.com" })]);
     const deliveries = section("Events and attribute updates");
     expect(deliveries.length).toBeGreaterThanOrEqual(2); // the attribute update and the event
@@ -188,13 +237,19 @@ describe("customers/data_request", () => {
         eventName: "Okendo Review Created",
         status: "delivered",
         deliveredAt: expect.any(String),
-        brazeObject: expect.objectContaining({ external_id: "8301", name: "Okendo Review Created", properties: expect.objectContaining({ product_name: "Serum" }) }),
+        brazeObject: expect.objectContaining({
+          external_id: "8301",
+          name: "Okendo Review Created",
+          properties: expect.objectContaining({ product_name: "Serum" }),
+        }),
       }),
     );
     expect(section("Messages received")).toHaveLength(1);
     expect(request.outcome).not.toContain("other@example.com");
     // Reporting changes nothing.
-    expect(await db.delivery.count({ where: { shop: shop.domain, shopifyCustomerId: "8301" } })).toBe(deliveries.length);
+    expect(await db.delivery.count({ where: { shop: shop.domain, shopifyCustomerId: "8301" } })).toBe(
+      deliveries.length,
+    );
   });
 });
 

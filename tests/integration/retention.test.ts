@@ -15,7 +15,11 @@ let db: PrismaClient;
 
 beforeAll(async () => {
   // No Braze connection: the worker sends nothing, so every status below stays as set. Pruning runs every 200 ms.
-  app = await startAppServer({ DELIVERY_RETENTION_DAYS: "30", DELIVERY_PRUNE_INTERVAL_MS: "200", DELIVERY_POLL_MS: "50" });
+  app = await startAppServer({
+    DELIVERY_RETENTION_DAYS: "30",
+    DELIVERY_PRUNE_INTERVAL_MS: "200",
+    DELIVERY_POLL_MS: "50",
+  });
   db = openDatabase(app.databaseUrl);
 });
 
@@ -72,7 +76,14 @@ it("prunes old delivered, skipped and replayed rows in chunks, keeps everything 
 
   // An old message with one delivered and one failed row: the delivered row goes, the message and failed row stay.
   const mixed = await db.inboundMessage.create({
-    data: { shop: shop.domain, source: "okendo", dedupeKey: "mixed", payload: "{}", status: "mapped", receivedAt: daysAgo(45) },
+    data: {
+      shop: shop.domain,
+      source: "okendo",
+      dedupeKey: "mixed",
+      payload: "{}",
+      status: "mapped",
+      receivedAt: daysAgo(45),
+    },
   });
   const old = daysAgo(45);
   await db.delivery.createMany({
@@ -87,12 +98,18 @@ it("prunes old delivered, skipped and replayed rows in chunks, keeps everything 
   await db.delivery.createMany({ data: kept.map((status) => row(shop.domain, status, old)) });
   // Recent finished rows (inside the 30 days) and another shop's rows are kept too.
   await db.delivery.createMany({
-    data: [row(shop.domain, "delivered", daysAgo(29)), row(shop.domain, "skipped", daysAgo(5)), row(other.domain, "delivered", daysAgo(2))],
+    data: [
+      row(shop.domain, "delivered", daysAgo(29)),
+      row(shop.domain, "skipped", daysAgo(5)),
+      row(other.domain, "delivered", daysAgo(2)),
+    ],
   });
   // A backlog bigger than one chunk (500) of old delivered rows, and old skipped rows, across both shops.
   await db.delivery.createMany({
     data: [
-      ...Array.from({ length: 1_200 }, (_, n) => row(n % 2 ? shop.domain : other.domain, "delivered", daysAgo(31 + (n % 60)))),
+      ...Array.from({ length: 1_200 }, (_, n) =>
+        row(n % 2 ? shop.domain : other.domain, "delivered", daysAgo(31 + (n % 60))),
+      ),
       ...Array.from({ length: 20 }, () => row(shop.domain, "skipped", old)),
       row(shop.domain, "replayed", old, { kind: "unmapped" }), // superseded by the rows its replay added
     ],
@@ -101,9 +118,14 @@ it("prunes old delivered, skipped and replayed rows in chunks, keeps everything 
   const prunable = { status: { in: ["delivered", "skipped", "replayed"] }, createdAt: { lt: daysAgo(30) } };
   await waitFor(async () => (await db.delivery.count({ where: prunable })) === 0, 20_000);
 
-  const remaining = await db.delivery.findMany({ select: { shop: true, status: true, inboundId: true, createdAt: true } });
+  const remaining = await db.delivery.findMany({
+    select: { shop: true, status: true, inboundId: true, createdAt: true },
+  });
   const summary = remaining
-    .map((r) => `${r.shop === shop.domain ? "shop" : "other"} ${r.status} ${Math.round((Date.now() - r.createdAt.getTime()) / DAY)}d`)
+    .map(
+      (r) =>
+        `${r.shop === shop.domain ? "shop" : "other"} ${r.status} ${Math.round((Date.now() - r.createdAt.getTime()) / DAY)}d`,
+    )
     .sort();
   expect(summary).toEqual(
     [

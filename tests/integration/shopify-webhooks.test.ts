@@ -96,7 +96,10 @@ describe("compliance topics", () => {
 
   it("customers/data_request records a report for the merchant", async () => {
     const payload = { shop_id: 1, shop_domain: shop, customer, orders_requested: [1], data_request: { id: 9 } };
-    const response = await deliver("customers/data_request", signShopifyWebhook("customers/data_request", shop, payload));
+    const response = await deliver(
+      "customers/data_request",
+      signShopifyWebhook("customers/data_request", shop, payload),
+    );
     expect(response.status).toBe(200);
     const request = await db.privacyRequest.findFirstOrThrow({ where: { shop } });
     expect(request).toMatchObject({ topic: "customers/data_request", customerId: "6001", email: "jane@example.com" });

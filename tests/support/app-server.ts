@@ -34,7 +34,8 @@ export async function startAppServer(
   options: { preload?: string[] } = {},
 ): Promise<AppServer> {
   const port = await freePort();
-  const databaseUrl = env.DATABASE_URL ?? `file:${path.join(mkdtempSync(path.join(tmpdir(), "okendo-braze-")), "app.sqlite")}`;
+  const databaseUrl =
+    env.DATABASE_URL ?? `file:${path.join(mkdtempSync(path.join(tmpdir(), "okendo-braze-")), "app.sqlite")}`;
   const fullEnv = appEnv({ PORT: String(port), DATABASE_URL: databaseUrl, ...env });
   execFileSync(process.execPath, ["scripts/migrate.mjs"], { env: { ...process.env, ...fullEnv }, stdio: "pipe" });
 

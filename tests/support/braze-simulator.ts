@@ -70,8 +70,7 @@ const REQUIRED_PERMISSION: Record<string, string> = {
 const ALL_PERMISSIONS = ["users.track", "users.delete"];
 const MAX_TRACK_OBJECTS = 75;
 const MAX_DELETE_IDENTIFIERS = 50;
-const NO_VALID_DATA =
-  "Valid data must be provided in the 'attributes', 'events', or 'purchases' fields.";
+const NO_VALID_DATA = "Valid data must be provided in the 'attributes', 'events', or 'purchases' fields.";
 
 // Braze's published per-endpoint limits. They are only reported in headers,
 // never enforced: 429 behaviour is driven explicitly through failNext so tests
@@ -87,8 +86,7 @@ type TrackArray = (typeof TRACK_ARRAYS)[number];
 const PRIMARY_IDENTIFIERS = ["external_id", "user_alias", "braze_id"] as const;
 
 // ISO 8601 date or date-time; Braze also documents `HH:mm:ss:SSS` (colon before millis).
-const ISO_8601 =
-  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.:]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.:]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 interface Outcome {
   status: number;
@@ -339,7 +337,12 @@ export async function startBrazeSimulator(options: BrazeSimulatorOptions = {}): 
   }
 
   /** Decides the Braze answer; `injected` is true when a queued failure was used. */
-  function answer(path: string, method: string, apiKey: string | null, parsed: { ok: boolean; value: unknown }): Outcome & { injected?: boolean } {
+  function answer(
+    path: string,
+    method: string,
+    apiKey: string | null,
+    parsed: { ok: boolean; value: unknown },
+  ): Outcome & { injected?: boolean } {
     const permission = REQUIRED_PERMISSION[path];
     if (permission === undefined) return { status: 404, body: { message: "Not found" } };
     if (method !== "POST") return { status: 405, body: { message: "Method Not Allowed" }, headers: { allow: "POST" } };

@@ -63,13 +63,25 @@ export function signOkendo(
   };
 }
 
-export async function postOkendo(appUrl: string, shop: TestShop, body: unknown, options: Parameters<typeof signOkendo>[1] = {}) {
+export async function postOkendo(
+  appUrl: string,
+  shop: TestShop,
+  body: unknown,
+  options: Parameters<typeof signOkendo>[1] = {},
+) {
   const signed = signOkendo(body, options);
-  const response = await fetch(appUrl + shop.webhookPath, { method: "POST", headers: signed.headers, body: signed.body });
+  const response = await fetch(appUrl + shop.webhookPath, {
+    method: "POST",
+    headers: signed.headers,
+    body: signed.body,
+  });
   return { response, id: signed.id, json: await response.json().catch(() => null) };
 }
 
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

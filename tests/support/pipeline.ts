@@ -95,7 +95,8 @@ export async function postAll(appUrl: string, shop: TestShop, bodies: unknown[],
     while (next < bodies.length) {
       const index = next++;
       const { response, json } = await postOkendo(appUrl, shop, bodies[index]);
-      if (response.status !== 200) throw new Error(`POST ${index} answered ${response.status}: ${JSON.stringify(json)}`);
+      if (response.status !== 200)
+        throw new Error(`POST ${index} answered ${response.status}: ${JSON.stringify(json)}`);
       answers[index] = json;
     }
   }
@@ -108,12 +109,20 @@ export type ReceivedObject = { type: "attributes" | "event"; object: Record<stri
 // Every object Braze processed for this API key, in the order Braze got them (request by request; within a
 // request attributes before events, as Braze applies them). Objects Braze refused are not included.
 export function receivedBy(braze: BrazeSimulator, apiKey: string): ReceivedObject[] {
-  const strip = (type: "attributes" | "event") => (o: Record<string, unknown>): ReceivedObject => {
-    const { apiKey: _key, requestId, ...object } = o;
-    return { type, object, requestId: requestId as number };
-  };
-  const attributes = braze.attributes().filter((o) => o.apiKey === apiKey).map(strip("attributes"));
-  const events = braze.events().filter((o) => o.apiKey === apiKey).map(strip("event"));
+  const strip =
+    (type: "attributes" | "event") =>
+    (o: Record<string, unknown>): ReceivedObject => {
+      const { apiKey: _key, requestId, ...object } = o;
+      return { type, object, requestId: requestId as number };
+    };
+  const attributes = braze
+    .attributes()
+    .filter((o) => o.apiKey === apiKey)
+    .map(strip("attributes"));
+  const events = braze
+    .events()
+    .filter((o) => o.apiKey === apiKey)
+    .map(strip("event"));
   // Stable sort: each list is already in request order.
   return [...attributes, ...events].sort(
     (a, b) => a.requestId - b.requestId || (a.type === b.type ? 0 : a.type === "attributes" ? -1 : 1),

@@ -26,7 +26,9 @@ export async function startShopifyAdminStandIn(): Promise<ShopifyAdminStandIn> {
       const nodes = (state.customers.get(shop) ?? [])
         .filter((customer) => customer.email === email)
         .map((customer) => ({ id: `gid://shopify/Customer/${customer.id}`, email: customer.email }));
-      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ data: { customers: { nodes } } }));
+      response
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ data: { customers: { nodes } } }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

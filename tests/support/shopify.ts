@@ -15,7 +15,9 @@ export async function mintSessionToken(shop: string): Promise<string> {
 export function openDatabase(databaseUrl: string): PrismaClient {
   if (databaseUrl.startsWith("postgres")) {
     // Same schema, generated for Postgres by scripts/prisma-generate.mjs.
-    const { PrismaClient: PostgresClient } = createRequire(import.meta.url)("../../prisma/generated/postgres/client") as {
+    const { PrismaClient: PostgresClient } = createRequire(import.meta.url)(
+      "../../prisma/generated/postgres/client",
+    ) as {
       PrismaClient: new (options: { adapter: PrismaPg }) => PrismaClient;
     };
     return new PostgresClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 4 }) });

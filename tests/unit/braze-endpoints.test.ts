@@ -1,9 +1,5 @@
 import { describe, it, expect } from "vitest";
-import {
-  BRAZE_INSTANCES,
-  normalizeBrazeEndpoint,
-  parseExtraEndpoints,
-} from "../../app/braze/endpoints";
+import { BRAZE_INSTANCES, normalizeBrazeEndpoint, parseExtraEndpoints } from "../../app/braze/endpoints";
 
 const ok = (url: string) => ({ ok: true, url });
 const err = (error: string) => ({ ok: false, error });
@@ -30,9 +26,7 @@ const EXPECTED: Array<[string, string]> = [
 describe("BRAZE_INSTANCES", () => {
   it("lists the 15 Braze REST endpoints in order, with labels", () => {
     expect(BRAZE_INSTANCES.map((i) => [i.id, i.url])).toEqual(EXPECTED);
-    expect(BRAZE_INSTANCES.find((i) => i.id === "US-03")?.label).toBe(
-      "US-03 — https://rest.iad-03.braze.com",
-    );
+    expect(BRAZE_INSTANCES.find((i) => i.id === "US-03")?.label).toBe("US-03 — https://rest.iad-03.braze.com");
     for (const i of BRAZE_INSTANCES) expect(i.label).toBe(`${i.id} — ${i.url}`);
   });
 
@@ -69,13 +63,9 @@ describe("normalizeBrazeEndpoint: accepted forms", () => {
   }
 
   it("upgrades http:// on a real endpoint to https://", () => {
-    expect(normalizeBrazeEndpoint("http://rest.iad-03.braze.com")).toEqual(
-      ok("https://rest.iad-03.braze.com"),
-    );
+    expect(normalizeBrazeEndpoint("http://rest.iad-03.braze.com")).toEqual(ok("https://rest.iad-03.braze.com"));
     // Port 80 is http's default, so this is the same host and is upgraded too.
-    expect(normalizeBrazeEndpoint("http://rest.fra-01.braze.eu:80/")).toEqual(
-      ok("https://rest.fra-01.braze.eu"),
-    );
+    expect(normalizeBrazeEndpoint("http://rest.fra-01.braze.eu:80/")).toEqual(ok("https://rest.fra-01.braze.eu"));
   });
 
   it("treats a backslash as a path separator (WHATWG URL) and returns the canonical origin", () => {
@@ -102,9 +92,7 @@ describe("normalizeBrazeEndpoint: errors", () => {
       "javascript:alert(1)",
       "https://rest.iad-01.braze.com:99999",
     ]) {
-      expect(normalizeBrazeEndpoint(input), input).toEqual(
-        err("Enter a URL like https://rest.iad-01.braze.com."),
-      );
+      expect(normalizeBrazeEndpoint(input), input).toEqual(err("Enter a URL like https://rest.iad-01.braze.com."));
     }
   });
 
@@ -221,9 +209,7 @@ describe("extra endpoints", () => {
   it("allows http://127.0.0.1:4010 only when passed", () => {
     expect(normalizeBrazeEndpoint("http://127.0.0.1:4010")).toEqual(notAllowed("127.0.0.1:4010"));
     expect(normalizeBrazeEndpoint("http://127.0.0.1:4010", extras)).toEqual(ok("http://127.0.0.1:4010"));
-    expect(normalizeBrazeEndpoint("http://127.0.0.1:4010/users/track", extras)).toEqual(
-      ok("http://127.0.0.1:4010"),
-    );
+    expect(normalizeBrazeEndpoint("http://127.0.0.1:4010/users/track", extras)).toEqual(ok("http://127.0.0.1:4010"));
   });
 
   it("matches on exact origin: scheme, host and port", () => {

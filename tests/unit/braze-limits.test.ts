@@ -97,7 +97,10 @@ describe("sanitizeProperties", () => {
   });
 
   it("drops the largest nested values until the properties fit in 50 KB", () => {
-    const urls = Array.from({ length: 300 }, (_, i) => `https://www.example.com/reviews/photo-${i}-${"p".repeat(150)}.jpg`);
+    const urls = Array.from(
+      { length: 300 },
+      (_, i) => `https://www.example.com/reviews/photo-${i}-${"p".repeat(150)}.jpg`,
+    );
     const answers = Array.from({ length: 100 }, (_, i) => ({ question: `Question ${i}`, answer: "a".repeat(200) }));
     const result = sanitizeProperties({ rating: 5, photo_urls: urls, answers, title: "Great" });
     expect(result.properties).toEqual({ rating: 5, answers, title: "Great" });
@@ -108,11 +111,15 @@ describe("sanitizeProperties", () => {
   });
 
   it("drops flat values too when there is nothing nested left to drop", () => {
-    const props = Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`field_${String(i).padStart(3, "0")}`, "v".repeat(250)]));
+    const props = Object.fromEntries(
+      Array.from({ length: 250 }, (_, i) => [`field_${String(i).padStart(3, "0")}`, "v".repeat(250)]),
+    );
     const result = sanitizeProperties(props);
     expect(utf8Length(JSON.stringify(result.properties))).toBeLessThanOrEqual(BRAZE_MAX_PROPERTIES_BYTES);
     expect(Object.keys(result.properties).length).toBeGreaterThan(190);
-    expect(result.adjustments.every((a) => a.includes("to keep the event properties under Braze's 50 KB limit"))).toBe(true);
+    expect(result.adjustments.every((a) => a.includes("to keep the event properties under Braze's 50 KB limit"))).toBe(
+      true,
+    );
   });
 
   it("does not change its input", () => {

@@ -61,7 +61,12 @@ describe("toBrazeObjects", () => {
       objects: [
         {
           type: "attributes",
-          object: { email: "jane.doe@example.com", first_name: "Jane", last_name: "Doe", okendo_loyalty_points_balance: 350 },
+          object: {
+            email: "jane.doe@example.com",
+            first_name: "Jane",
+            last_name: "Doe",
+            okendo_loyalty_points_balance: 350,
+          },
         },
         {
           type: "event",
@@ -80,9 +85,17 @@ describe("toBrazeObjects", () => {
   it("sends no attribute object when there is nothing to set", () => {
     const bare: CatalogEvent = { ...event, customer: { email: "jane.doe@example.com" }, attributes: {} };
     expect(toBrazeObjects(bare, { email: "jane.doe@example.com" }).objects).toEqual([
-      { type: "event", object: { email: "jane.doe@example.com", name: bare.name, time: AT, properties: bare.properties } },
+      {
+        type: "event",
+        object: { email: "jane.doe@example.com", name: bare.name, time: AT, properties: bare.properties },
+      },
     ]);
-    const update: AttributeUpdate = { kind: "attributes", occurredAt: AT, customer: { email: "jane.doe@example.com" }, attributes: {} };
+    const update: AttributeUpdate = {
+      kind: "attributes",
+      occurredAt: AT,
+      customer: { email: "jane.doe@example.com" },
+      attributes: {},
+    };
     expect(toBrazeObjects(update, { email: "jane.doe@example.com" })).toEqual({ objects: [], adjustments: [] });
   });
 
@@ -109,7 +122,14 @@ describe("toBrazeObjects", () => {
       kind: "attributes",
       occurredAt: AT,
       customer: { email: "jane.doe@example.com" },
-      attributes: { external_id: "other", braze_id: "b", user_alias: { alias_name: "x" }, email: "x@example.com", phone: "+61400000000", okendo_x: 1 },
+      attributes: {
+        external_id: "other",
+        braze_id: "b",
+        user_alias: { alias_name: "x" },
+        email: "x@example.com",
+        phone: "+61400000000",
+        okendo_x: 1,
+      },
     };
     const result = toBrazeObjects(sneaky, { email: "jane.doe@example.com" });
     expect(result.objects).toEqual([{ type: "attributes", object: { email: "jane.doe@example.com", okendo_x: 1 } }]);
@@ -123,8 +143,15 @@ describe("toBrazeObjects", () => {
   });
 
   it("lets an explicit custom value win over the customer's name", () => {
-    const named: AttributeUpdate = { kind: "attributes", occurredAt: AT, customer: JANE, attributes: { first_name: "Janet" } };
-    expect(toBrazeObjects(named, { email: "jane.doe@example.com" }).objects[0]!.object).toMatchObject({ first_name: "Janet" });
+    const named: AttributeUpdate = {
+      kind: "attributes",
+      occurredAt: AT,
+      customer: JANE,
+      attributes: { first_name: "Janet" },
+    };
+    expect(toBrazeObjects(named, { email: "jane.doe@example.com" }).objects[0]!.object).toMatchObject({
+      first_name: "Janet",
+    });
   });
 
   it("runs the Braze limits and reports what it changed", () => {

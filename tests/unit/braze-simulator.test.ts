@@ -49,7 +49,13 @@ describe("POST /users/track", () => {
       expect.objectContaining({ external_id: "user-1", first_name: "Ada", apiKey: "valid-key-123" }),
     ]);
     expect(sim.requests).toHaveLength(1);
-    expect(sim.requests[0]).toMatchObject({ id: 1, path: "/users/track", method: "POST", apiKey: "valid-key-123", status: 201 });
+    expect(sim.requests[0]).toMatchObject({
+      id: 1,
+      path: "/users/track",
+      method: "POST",
+      apiKey: "valid-key-123",
+      status: 201,
+    });
   });
 
   it("rejects more than 75 objects in total with 400", async () => {
@@ -139,7 +145,10 @@ describe("authentication", () => {
 describe("failure injection", () => {
   it("serves queued failures in order, records them, then processes normally", async () => {
     const reset = String(Math.floor(Date.now() / 1000) + 30);
-    sim.failNext(1, { status: 429, headers: { "Retry-After": "2", "x-ratelimit-reset": reset, "x-ratelimit-remaining": "0" } });
+    sim.failNext(1, {
+      status: 429,
+      headers: { "Retry-After": "2", "x-ratelimit-reset": reset, "x-ratelimit-remaining": "0" },
+    });
     sim.failNext(1, { status: 503, body: "<html>upstream unavailable</html>" });
 
     const limited = await post("/users/track", { events: [event(1)] });
@@ -222,14 +231,19 @@ describe("HTTP control API", () => {
     expect((await control("fail-next", { n: 1, status: 500 })).status).toBe(200);
 
     expect((await post("/users/track", { events: [event(1)] }, "remote-key")).status).toBe(500);
-    expect((await post("/users/track", { events: [event(1)], attributes: [{ external_id: "user-1", a: 1 }] }, "remote-key")).status).toBe(201);
+    expect(
+      (await post("/users/track", { events: [event(1)], attributes: [{ external_id: "user-1", a: 1 }] }, "remote-key"))
+        .status,
+    ).toBe(201);
     expect((await post("/users/delete", { external_ids: ["x"] }, "remote-key")).status).toBe(403);
 
     const all = await control("requests");
     expect(all.body.map((r: { status: number }) => r.status)).toEqual([500, 201, 403]);
     const deletes = await control("requests?path=/users/delete");
     expect(deletes.body).toHaveLength(1);
-    expect((await control("events")).body).toEqual([expect.objectContaining({ external_id: "user-1", apiKey: "remote-key" })]);
+    expect((await control("events")).body).toEqual([
+      expect.objectContaining({ external_id: "user-1", apiKey: "remote-key" }),
+    ]);
     expect((await control("attributes")).body).toEqual([expect.objectContaining({ a: 1 })]);
 
     expect((await control("latency", { ms: 100 })).status).toBe(200);

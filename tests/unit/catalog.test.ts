@@ -127,7 +127,9 @@ describe("attribute effects", () => {
   });
 
   it("accepts profile answers as a {question: answer} object too", () => {
-    expect(effects("Submitted Okendo Quiz", { profile_answers: { "Skin Type": "Dry", Concerns: ["Acne", "Redness"] } })).toEqual({
+    expect(
+      effects("Submitted Okendo Quiz", { profile_answers: { "Skin Type": "Dry", Concerns: ["Acne", "Redness"] } }),
+    ).toEqual({
       okendo_skin_type: "Dry",
       okendo_concerns: ["Acne", "Redness"],
     });
@@ -150,12 +152,19 @@ describe("attribute effects", () => {
       okendo_total_referral_revenue: 262.3,
       okendo_referral_shareable_link: "https://www.example.com/?okendo_ref=J",
     });
-    expect(effects("Okendo Referral Invitation", { customer_role: "recipient", referral_url: "https://x.example" })).toEqual({});
+    expect(
+      effects("Okendo Referral Invitation", { customer_role: "recipient", referral_url: "https://x.example" }),
+    ).toEqual({});
   });
 
   it("loyalty events set balance, tier, status (lowercased) and enrolment date", () => {
     expect(
-      effects("Enrolled in Okendo Loyalty", { status: "Pending", points_balance: 0, tier: "Bronze", enrolled_at: "2026-11-26T10:00:00.000Z" }),
+      effects("Enrolled in Okendo Loyalty", {
+        status: "Pending",
+        points_balance: 0,
+        tier: "Bronze",
+        enrolled_at: "2026-11-26T10:00:00.000Z",
+      }),
     ).toEqual({
       okendo_loyalty_status: "pending",
       okendo_loyalty_points_balance: 0,
@@ -169,11 +178,24 @@ describe("attribute effects", () => {
   });
 
   it("survey sets the latest NPS and its category only for a 0-10 integer", () => {
-    expect(effects("Submitted Okendo Survey", { nps: 6 })).toEqual({ okendo_latest_nps: 6, okendo_latest_nps_category: "detractor" });
-    expect(effects("Submitted Okendo Survey", { nps: "8" })).toEqual({ okendo_latest_nps: 8, okendo_latest_nps_category: "passive" });
+    expect(effects("Submitted Okendo Survey", { nps: 6 })).toEqual({
+      okendo_latest_nps: 6,
+      okendo_latest_nps_category: "detractor",
+    });
+    expect(effects("Submitted Okendo Survey", { nps: "8" })).toEqual({
+      okendo_latest_nps: 8,
+      okendo_latest_nps_category: "passive",
+    });
     expect(effects("Submitted Okendo Survey", { nps: 11 })).toEqual({});
     expect(effects("Submitted Okendo Survey", { nps: 7.5 })).toEqual({});
-    expect([0, 6, 7, 8, 9, 10].map(npsCategory)).toEqual(["detractor", "detractor", "passive", "passive", "promoter", "promoter"]);
+    expect([0, 6, 7, 8, 9, 10].map(npsCategory)).toEqual([
+      "detractor",
+      "detractor",
+      "passive",
+      "passive",
+      "promoter",
+      "promoter",
+    ]);
   });
 
   it("every attribute key the catalog names carries the okendo_ prefix", () => {

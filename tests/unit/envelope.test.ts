@@ -57,7 +57,12 @@ describe("parseEventEnvelope", () => {
     const result = parseEventEnvelope({
       event: "Okendo Loyalty Points Awarded",
       occurredAt: "2026-11-26T21:00:00+11:00",
-      customer: { email: "  Jane.Doe@Example.COM ", shopifyCustomerId: "gid://shopify/Customer/7001234567890", firstName: " Jane ", lastName: "" },
+      customer: {
+        email: "  Jane.Doe@Example.COM ",
+        shopifyCustomerId: "gid://shopify/Customer/7001234567890",
+        firstName: " Jane ",
+        lastName: "",
+      },
       properties: { points: 250, points_balance: 350 },
     });
     expect(result).toEqual({
@@ -85,7 +90,10 @@ describe("parseEventEnvelope", () => {
   });
 
   it("treats a blank email or id as not given (templating tools fill unknowns with empty values)", () => {
-    const result = parseEventEnvelope({ ...valid, customer: { email: "jane.doe@example.com", shopifyCustomerId: "", firstName: null } });
+    const result = parseEventEnvelope({
+      ...valid,
+      customer: { email: "jane.doe@example.com", shopifyCustomerId: "", firstName: null },
+    });
     expect(result.ok && result.event.customer).toEqual({ email: "jane.doe@example.com" });
   });
 
@@ -161,7 +169,9 @@ describe("parseEventEnvelope", () => {
     );
 
     it("checks the customer", () => {
-      expect(problems({ ...valid, customer: { email: "not-an-email" } })).toEqual(["customer.email: must be an email address"]);
+      expect(problems({ ...valid, customer: { email: "not-an-email" } })).toEqual([
+        "customer.email: must be an email address",
+      ]);
       expect(problems({ ...valid, customer: { email: 12 } })).toEqual(["customer.email: must be an email address"]);
       expect(problems({ ...valid, customer: {} })).toEqual(["customer: needs an email or a shopifyCustomerId"]);
       expect(problems({ ...valid, customer: { email: " ", shopifyCustomerId: null } })).toEqual([
@@ -178,11 +188,14 @@ describe("parseEventEnvelope", () => {
       ]);
     });
 
-    it.each([["abc"], ["gid://shopify/Order/1"], [-5], [1.5], [2 ** 60], [true], ["0"]])("refuses shopifyCustomerId %j", (id) => {
-      expect(problems({ ...valid, customer: { shopifyCustomerId: id } })).toEqual([
-        "customer.shopifyCustomerId: must be a Shopify customer ID such as 7001234567890 (a number, a string of digits or gid://shopify/Customer/7001234567890)",
-      ]);
-    });
+    it.each([["abc"], ["gid://shopify/Order/1"], [-5], [1.5], [2 ** 60], [true], ["0"]])(
+      "refuses shopifyCustomerId %j",
+      (id) => {
+        expect(problems({ ...valid, customer: { shopifyCustomerId: id } })).toEqual([
+          "customer.shopifyCustomerId: must be a Shopify customer ID such as 7001234567890 (a number, a string of digits or gid://shopify/Customer/7001234567890)",
+        ]);
+      },
+    );
 
     it("requires properties to be an object", () => {
       expect(problems({ ...valid, properties: [] })).toEqual(["properties: must be an object"]);
@@ -198,7 +211,15 @@ describe("parseEventEnvelope", () => {
       expect(
         problems({
           ...valid,
-          attributes: { shopify_tags: "vip", "ecommerce.cart_value": 1, Shopify_Total: 2, external_id: "1", email: "x", "": 1, okendo_fine: 1 },
+          attributes: {
+            shopify_tags: "vip",
+            "ecommerce.cart_value": 1,
+            Shopify_Total: 2,
+            external_id: "1",
+            email: "x",
+            "": 1,
+            okendo_fine: 1,
+          },
         }),
       ).toEqual([
         'attributes.shopify_tags: "shopify_" names belong to Braze\'s own Shopify app; use a name of your own such as "okendo_tags"',
@@ -213,7 +234,13 @@ describe("parseEventEnvelope", () => {
 
     it("reports every problem at once", () => {
       expect(
-        problems({ event: "Okendo review created", occurredAt: "yesterday", customer: { email: "x" }, properties: [], extra: true }),
+        problems({
+          event: "Okendo review created",
+          occurredAt: "yesterday",
+          customer: { email: "x" },
+          properties: [],
+          extra: true,
+        }),
       ).toEqual([
         'event: "Okendo review created" is not a catalog event name (names are case-sensitive; did you mean "Okendo Review Created"?)',
         "occurredAt: must be an ISO 8601 date-time such as 2026-11-26T10:00:00Z",

@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { catalogEntry } from "../../app/catalog/catalog";
 import type { CatalogEvent, CustomerRef } from "../../app/catalog/types";
-import { isNativeDelivery, normalizeNativeDelivery, type NativeContext, type NativeResult } from "../../app/okendo/native";
+import {
+  isNativeDelivery,
+  normalizeNativeDelivery,
+  type NativeContext,
+  type NativeResult,
+} from "../../app/okendo/native";
 import { toBrazeObjects, type BrazeObject } from "../../app/braze/objects";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/native", import.meta.url));
@@ -66,7 +71,9 @@ describe("native fixtures and their golden Braze payloads", () => {
     if (fixture.brazeByCustomerId === null) {
       expect(result.messages.some((m) => !m.customer.shopifyCustomerId)).toBe(true);
     } else {
-      const byId = result.messages.flatMap((m) => toBrazeObjects(m, { external_id: m.customer.shopifyCustomerId! }).objects);
+      const byId = result.messages.flatMap(
+        (m) => toBrazeObjects(m, { external_id: m.customer.shopifyCustomerId! }).objects,
+      );
       expect(byId).toEqual(fixture.brazeByCustomerId);
     }
     // Everything native sends is documented in the catalog, so the docs stay true.
@@ -119,7 +126,10 @@ describe("finding the topic", () => {
     [{ sequenceNumber: 5, resource: review }, "review delivery without a create/update/delete topic is not forwarded"],
     [{ topic: "review.delete", resource: { reviewId: "r1" } }, "review.delete is not forwarded"],
     [{ topic: "loyalty_customer.delete", resource: member }, "loyalty_customer.delete is not forwarded"],
-    [{ topic: "loyalty_earning_transaction.update", resource: earning }, "loyalty_earning_transaction.update is not forwarded"],
+    [
+      { topic: "loyalty_earning_transaction.update", resource: earning },
+      "loyalty_earning_transaction.update is not forwarded",
+    ],
   ])("leaves %j unmapped: %s", async (body, reason) => {
     expect(await normalizeNativeDelivery(body, context())).toEqual({ kind: "unmapped", reason });
   });
@@ -140,14 +150,23 @@ describe("reading the resource tolerantly", () => {
     ["shopify-7001234567890", "7001234567890"],
     ["gid://shopify/Customer/7001234567890", "7001234567890"],
   ])("normalizes the Shopify customer ID %j", async (id, digits) => {
-    const event = await firstEvent({ topic: "loyalty_earning_transaction.create", resource: { ...earning, customerId: id } });
+    const event = await firstEvent({
+      topic: "loyalty_earning_transaction.create",
+      resource: { ...earning, customerId: id },
+    });
     expect(event.customer.shopifyCustomerId).toBe(digits);
   });
 
   it("accepts snake_case field names", async () => {
     const event = await firstEvent({
       topic: "loyalty_earning_transaction.create",
-      resource: { transaction_id: "t1", customer_id: "shopify-42", points: "25", points_balance: 125, date_created: "2026-11-26T10:00:00Z" },
+      resource: {
+        transaction_id: "t1",
+        customer_id: "shopify-42",
+        points: "25",
+        points_balance: 125,
+        date_created: "2026-11-26T10:00:00Z",
+      },
     });
     expect(event).toEqual({
       kind: "event",
@@ -160,15 +179,25 @@ describe("reading the resource tolerantly", () => {
   });
 
   it("reports redeemed points as a positive amount and keeps an adjustment's sign", async () => {
-    const redeemed = await firstEvent({ topic: "loyalty_redemption_transaction.create", resource: { ...earning, points: -200 } });
+    const redeemed = await firstEvent({
+      topic: "loyalty_redemption_transaction.create",
+      resource: { ...earning, points: -200 },
+    });
     expect(redeemed.properties.points).toBe(200);
-    const adjusted = await firstEvent({ topic: "loyalty_adjustment_transaction.create", resource: { ...earning, points: -200 } });
+    const adjusted = await firstEvent({
+      topic: "loyalty_adjustment_transaction.create",
+      resource: { ...earning, points: -200 },
+    });
     expect(adjusted.properties.points).toBe(-200);
   });
 
   it("dates a delivery without a date by its envelope, else by the clock", async () => {
     const { dateCreated: _, ...undated } = earning;
-    const fromEnvelope = await firstEvent({ topic: "loyalty_earning_transaction.create", timestamp: 1764151200, resource: undated });
+    const fromEnvelope = await firstEvent({
+      topic: "loyalty_earning_transaction.create",
+      timestamp: 1764151200,
+      resource: undated,
+    });
     expect(fromEnvelope.occurredAt).toBe("2025-11-26T10:00:00.000Z");
     const fromClock = await firstEvent({ topic: "loyalty_earning_transaction.create", resource: undated });
     expect(fromClock.occurredAt).toBe(NOW);
@@ -177,7 +206,11 @@ describe("reading the resource tolerantly", () => {
   it("reads a review's sentiment from an object and photos from any URL field", async () => {
     const event = await firstEvent({
       topic: "review.create",
-      resource: { ...review, sentiment: { overall: "NEGATIVE" }, media: [{ url: "https://x.example/1.jpg" }, "junk", { type: "video" }] },
+      resource: {
+        ...review,
+        sentiment: { overall: "NEGATIVE" },
+        media: [{ url: "https://x.example/1.jpg" }, "junk", { type: "video" }],
+      },
     });
     expect(event.properties).toMatchObject({
       overall_sentiment: "negative",
@@ -190,7 +223,18 @@ describe("reading the resource tolerantly", () => {
 
   it("never throws on odd shapes", async () => {
     const odd = [
-      { topic: "review.create", resource: { reviewId: 1, email: "a@b.co", reviewer: "x", media: "y", order: 5, rating: {}, attributesWithRating: [null, 1] } },
+      {
+        topic: "review.create",
+        resource: {
+          reviewId: 1,
+          email: "a@b.co",
+          reviewer: "x",
+          media: "y",
+          order: 5,
+          rating: {},
+          attributesWithRating: [null, 1],
+        },
+      },
       { topic: "loyalty_customer.update", resource: { email: "a@b.co", vipTier: { name: 5 }, pointsBalance: "lots" } },
       { topic: 42, type: {}, resource: {} },
       { topic: "loyalty_adjustment_transaction.create", resource: { customerId: 1.5, email: ["a@b.co"] } },
@@ -201,12 +245,19 @@ describe("reading the resource tolerantly", () => {
 });
 
 describe("loyalty tier changes", () => {
-  const update = (resource: Record<string, unknown>) => ({ topic: "loyalty_customer.update", sequenceNumber: 9, resource });
+  const update = (resource: Record<string, unknown>) => ({
+    topic: "loyalty_customer.update",
+    sequenceNumber: 9,
+    resource,
+  });
 
   it("is not a change the first time a member is seen", async () => {
     const result = await mapped(update({ ...member, vipTier: "Gold" }), context(undefined));
     expect(result.messages.map((m) => m.kind)).toEqual(["attributes"]);
-    expect(result.loyaltyTier).toEqual({ customer: expect.objectContaining({ shopifyCustomerId: "7001234567890" }), tier: "Gold" });
+    expect(result.loyaltyTier).toEqual({
+      customer: expect.objectContaining({ shopifyCustomerId: "7001234567890" }),
+      tier: "Gold",
+    });
   });
 
   it("reads a tier given as an object", async () => {
@@ -223,7 +274,10 @@ describe("loyalty tier changes", () => {
     const result = await mapped(update(noTier), { previousLoyaltyTier });
     expect(previousLoyaltyTier).not.toHaveBeenCalled();
     expect(result.loyaltyTier).toBeUndefined();
-    expect(result.messages[0]).toMatchObject({ kind: "attributes", attributes: { okendo_loyalty_points_balance: 100 } });
+    expect(result.messages[0]).toMatchObject({
+      kind: "attributes",
+      attributes: { okendo_loyalty_points_balance: 100 },
+    });
   });
 
   it("leaves a member with no email or customer ID unmapped", async () => {

@@ -96,7 +96,9 @@ describe("createSecretBox", () => {
     const edited = tag.slice(0, -1) + sibling;
     expect(edited).not.toBe(tag);
     expect(Buffer.from(edited, "base64url")).toEqual(Buffer.from(tag, "base64url"));
-    expect(() => box.open(tamper(envelope, 3, edited), SHOP)).toThrow("Encrypted value is malformed: bad authentication tag.");
+    expect(() => box.open(tamper(envelope, 3, edited), SHOP)).toThrow(
+      "Encrypted value is malformed: bad authentication tag.",
+    );
   });
 
   it("refuses to open a value in another context (shop)", () => {
@@ -221,7 +223,9 @@ describe("secretBoxFromEnv", () => {
     const b = secretBoxFromEnv({});
     expect(b.open(a.seal(SECRET, SHOP), SHOP)).toBe(SECRET); // fixed key: stable across restarts
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0]![0])).toMatch(/ENCRYPTION_KEY is not set; using the INSECURE built-in development key/);
+    expect(String(warn.mock.calls[0]![0])).toMatch(
+      /ENCRYPTION_KEY is not set; using the INSECURE built-in development key/,
+    );
     // A production box with a real key can't read dev-key values.
     expect(() => createSecretBox(OLD_KEY).open(a.seal(SECRET, SHOP), SHOP)).toThrow(SecretBoxError);
   });
