@@ -1,10 +1,11 @@
-// Runs the production build as a child process on a fresh SQLite database, as `npm start` would.
+// Runs the production build as a child process on a fresh database (SQLite, or Postgres for the postgres project), as `npm start` would.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { appEnv } from "./test-env.ts";
+import { createTestDatabase } from "./postgres.ts";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -29,20 +30,40 @@ export interface ChildHandle {
   stop: () => Promise<void>;
 }
 
+// The integration suite runs once per dialect (vitest.config.ts sets TEST_DIALECT per project): the embedded
+// SQLite default, and Postgres, the scale-out database, on a throwaway database per server.
+export type TestDialect = "sqlite" | "postgres";
+export const testDialect = (): TestDialect => (process.env.TEST_DIALECT === "postgres" ? "postgres" : "sqlite");
+
+export async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (testDialect() === "postgres") return createTestDatabase();
+  const url = `file:${path.join(mkdtempSync(path.join(tmpdir(), "okendo-braze-")), "app.sqlite")}`;
+  return { url, drop: async () => {} };
+}
+
 export async function startAppServer(
   env: Record<string, string> = {},
   options: { preload?: string[] } = {},
 ): Promise<AppServer> {
   const port = await freePort();
-  const databaseUrl =
-    env.DATABASE_URL ?? `file:${path.join(mkdtempSync(path.join(tmpdir(), "okendo-braze-")), "app.sqlite")}`;
+  const fresh = env.DATABASE_URL ? null : await freshDatabase();
+  const databaseUrl = env.DATABASE_URL ?? fresh!.url;
   const fullEnv = appEnv({ PORT: String(port), DATABASE_URL: databaseUrl, ...env });
   execFileSync(process.execPath, ["scripts/migrate.mjs"], { env: { ...process.env, ...fullEnv }, stdio: "pipe" });
 
   const server = spawnNode("server.mjs", fullEnv, { preload: options.preload });
   const url = `http://127.0.0.1:${port}`;
   await waitUntilListening(url, server.process, server.output);
-  return { ...server, url, databaseUrl, env: fullEnv };
+  return {
+    ...server,
+    url,
+    databaseUrl,
+    env: fullEnv,
+    async stop() {
+      await server.stop();
+      await fresh?.drop();
+    },
+  };
 }
 
 // `npm run worker`: a delivery worker process on the same database as the server.
