@@ -1,21 +1,27 @@
-// Production server: serves the Remix build and, unless DELIVERY_WORKER=off, runs the delivery worker in the
-// same process (the embedded default). Scale out with DELIVERY_WORKER=off here and `npm run worker` elsewhere.
-import express from "express";
-import { createRequestHandler } from "@remix-run/express";
-
+// Production server: the HTTP edge in front of Remix (app/edge) and, unless DELIVERY_WORKER=off, the delivery worker
+// in the same process (the embedded default). Scale out with DELIVERY_WORKER=off here and `npm run worker` elsewhere.
+// It refuses to start on a configuration that cannot work, with one line saying why.
 const build = await import("./build/server/index.js");
+const app = build.entry.module;
 const port = Number(process.env.PORT || 3000);
 
-const app = express();
-app.disable("x-powered-by");
-app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-app.use(express.static("build/client", { maxAge: "1h" }));
-app.get("/favicon.ico", (_request, response) => response.status(204).end());
-app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+function refuse(problem) {
+  console.error(`okendo-braze: not starting: ${problem}`);
+  process.exit(1);
+}
 
-const server = app.listen(port, () => console.log(`okendo-braze listening on http://localhost:${port}`));
-const { startDeliveryWorker } = build.entry.module;
-const worker = process.env.DELIVERY_WORKER === "off" ? null : startDeliveryWorker();
+const keyProblem = app.encryptionKeyProblem();
+if (keyProblem) refuse(keyProblem);
+const workerOptions = app.workerOptionsFromEnv();
+const inProcessWorker = process.env.DELIVERY_WORKER !== "off";
+const leaseProblem = inProcessWorker && app.leaseProblem(workerOptions);
+if (leaseProblem) refuse(leaseProblem);
+
+// The demo's server is reachable from this machine only.
+const host = app.demoRequested() ? "127.0.0.1" : process.env.HOST || undefined;
+const server = app.createAppServer({ build, mode: process.env.NODE_ENV, clientDir: "build/client" });
+server.listen(port, host, () => console.log(`okendo-braze listening on http://${host ?? "localhost"}:${port}`));
+const worker = inProcessWorker ? app.startDeliveryWorker(workerOptions) : null;
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {

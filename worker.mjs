@@ -1,9 +1,14 @@
 // `npm run worker`: a delivery worker process without the web server, for scaling out (usually on Postgres).
 const build = await import("./build/server/index.js");
-const { startDeliveryWorker, workerOptionsFromEnv } = build.entry.module;
+const app = build.entry.module;
 
-const options = workerOptionsFromEnv();
-const worker = startDeliveryWorker(options);
+const options = app.workerOptionsFromEnv();
+const problem = app.encryptionKeyProblem() ?? app.leaseProblem(options);
+if (problem) {
+  console.error(`okendo-braze worker: not starting: ${problem}`);
+  process.exit(1);
+}
+const worker = app.startDeliveryWorker(options);
 console.log(`okendo-braze worker ${process.pid} started (${options.concurrency} concurrent turns)`);
 
 for (const signal of ["SIGINT", "SIGTERM"]) {

@@ -38,6 +38,10 @@ export default async function handleRequest(
   });
 }
 
-// The delivery worker rides along in the server build so `server.mjs` (in-process) and `worker.mjs`
-// (separate processes) run the same compiled code.
-export { startDeliveryWorker, workerOptionsFromEnv } from "./outbox/worker.server";
+// What server.mjs and worker.mjs start, riding along in the server build so both run the same compiled code: the
+// HTTP edge in front of Remix, the delivery worker (in-process, or as separate processes), and the checks that
+// refuse a configuration that cannot work.
+export { createAppServer } from "./edge/http-server.server";
+export { leaseProblem, startDeliveryWorker, workerOptionsFromEnv } from "./outbox/worker.server";
+export { encryptionKeyProblem } from "./settings/secret-box.server";
+export { demoRequested } from "./demo/demo-mode.server";

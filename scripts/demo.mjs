@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { Webhook } from "standardwebhooks";
 import { startBrazeSimulator } from "../tests/support/braze-simulator.ts";
+import { startShopifyAdminStandIn } from "../tests/support/shopify-admin-stand-in.ts";
 import { adminPageUrl, mintDemoSessionToken } from "../app/demo/demo-mode.server.ts";
 import { buildProduction, productionBuildIsFresh } from "./production-build.mjs";
 
@@ -23,6 +24,9 @@ if (!productionBuildIsFresh()) {
 }
 
 const simulator = await startBrazeSimulator();
+// Shopify's Admin API for the identity look-ups (email → customer ID), which only a real shop can answer: a stand-in
+// at the network edge that knows the sample's customers.
+const shopifyAdmin = await startShopifyAdminStandIn();
 mkdirSync("data", { recursive: true });
 for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(databaseFile + suffix, { force: true });
 
@@ -37,12 +41,18 @@ const env = {
   SCOPES: "read_customers",
   ENCRYPTION_KEY: randomBytes(32).toString("base64"),
   BRAZE_EXTRA_ENDPOINTS: simulator.url,
+  SHOPIFY_ADMIN_STAND_IN: shopifyAdmin.url,
   OKENDO_BRAZE_DEMO_SHOP: shop,
 };
 Object.assign(process.env, env); // the token minting below signs with the server's secret
 
 execFileSync(process.execPath, ["scripts/migrate.mjs"], { env, stdio: "ignore" });
-const server = spawn(process.execPath, ["server.mjs"], { env, stdio: ["ignore", "ignore", "inherit"] });
+// `--demo`: the only way to turn demo mode on (app/demo/demo-mode.server.ts); an argument does not leak like a variable.
+const server = spawn(
+  process.execPath,
+  ["--import", "./tests/support/shopify-admin-redirect.mjs", "server.mjs", "--demo"],
+  { env, stdio: ["ignore", "ignore", "inherit"] },
+);
 
 let stopping = false;
 async function stop(code = 0) {
@@ -51,6 +61,7 @@ async function stop(code = 0) {
   server.kill("SIGTERM");
   await new Promise((resolve) => (server.exitCode === null ? server.once("exit", resolve) : resolve()));
   await simulator.close();
+  await shopifyAdmin.close();
   process.exit(code);
 }
 process.on("SIGINT", () => stop(0));
@@ -92,8 +103,8 @@ const secret = /value="(whsec_[^"]+)"/.exec(settingsPage)?.[1];
 if (!webhookUrl || !secret) throw new Error("The settings page did not show the Okendo URL and signing secret.");
 
 // The sample: Okendo's native webhooks for what Okendo sends natively (a review, a loyalty enrolment, points
-// earned, and a review edit, which is not a catalog event and is kept as "unmapped"), an envelope for every other
-// catalog event, a redelivery of an accepted message, and a delivery with a bad signature.
+// earned, and an edit of the same review, which is not forwarded twice), an envelope for every other catalog event,
+// a redelivery of an accepted message, and a delivery with a bad signature.
 const fixtures = (folder) =>
   readdirSync(`tests/fixtures/${folder}`)
     .sort()
@@ -107,6 +118,13 @@ const nativeEvents = new Set(["Okendo Review Created", "Enrolled in Okendo Loyal
 const envelopes = fixtures("envelopes")
   .map((fixture) => fixture.envelope)
   .filter((envelope) => !nativeEvents.has(envelope.event));
+// The shop's customers, as Shopify knows them: the sample's people who have a Shopify customer ID.
+const known = envelopes.flatMap(({ customer }) =>
+  customer.email && customer.shopifyCustomerId
+    ? [{ id: String(customer.shopifyCustomerId), email: customer.email }]
+    : [],
+);
+shopifyAdmin.customers.set(shop, [...new Map(known.map((customer) => [customer.email, customer])).values()]);
 const sent = [];
 for (const body of [...natives.map((fixture) => fixture.delivery), ...envelopes]) sent.push(await deliver(body));
 const duplicate = await deliver(envelopes[0], { id: sent.at(-1).id });
@@ -125,8 +143,7 @@ for (const name of expected) console.log(`  ${String(counts.get(name) ?? 0).padS
 console.log(
   `  ${simulator.attributes().length} attribute updates, in ${simulator.requests.length} /users/track requests`,
 );
-const unmapped = sent.filter((delivery) => delivery.body.includes('"unmapped"')).length;
-console.log(`Okendo review edit (not a catalog event): stored as unmapped (${unmapped}), visible in the activity log`);
+console.log(`Okendo's edit of the same review: accepted, kept in the activity log, not forwarded a second time`);
 console.log(`Redelivery of an accepted message: HTTP ${duplicate.status} ${duplicate.body} — not sent again`);
 console.log(`Bad signature: HTTP ${badSignature.status} ${badSignature.body} — nothing stored`);
 const ok = deliveredOnce.length === expected.size && duplicate.status === 200 && badSignature.status === 401;

@@ -1,22 +1,14 @@
 // What the Activity page can filter by, read from and written to the URL so a filtered view is a link
 // (the settings page's health banner links to /app/activity?status=retrying). Shared by the loader and the page.
-import { CATALOG_EVENT_NAMES, type CatalogEventName } from "../catalog/catalog";
+import { CATALOG_EVENT_NAMES, type CatalogEventName } from "../catalog/names";
+import { DELIVERY_STATUSES, type DeliveryStatus } from "../outbox/delivery-status";
 
-// Every status a Delivery row can have, in the order the merchant thinks about them.
-export const DELIVERY_STATUSES = [
-  "queued",
-  "retrying",
-  "delivered",
-  "failed",
-  "dead_letter",
-  "unmapped",
-  "skipped",
-  "replayed",
-] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export { DELIVERY_STATUSES, RETRY_ALL_STATUSES, RETRYABLE_STATUSES } from "../outbox/delivery-status";
+export type { DeliveryStatus };
 
 export const STATUS_LABELS: Record<DeliveryStatus, string> = {
   queued: "Queued",
+  waiting_identity: "Waiting for identity",
   retrying: "Retrying",
   delivered: "Delivered",
   failed: "Failed",
@@ -24,11 +16,8 @@ export const STATUS_LABELS: Record<DeliveryStatus, string> = {
   unmapped: "Unmapped",
   skipped: "Skipped",
   replayed: "Replayed",
+  cancelled: "Cancelled",
 };
-
-// The merchant may ask for these to be tried again; "Retry all failed" takes the first two.
-export const RETRYABLE_STATUSES: readonly DeliveryStatus[] = ["failed", "dead_letter", "unmapped"];
-export const RETRY_ALL_STATUSES: readonly DeliveryStatus[] = ["failed", "dead_letter"];
 
 // The event filter: one of the catalog's events, or the attribute updates (profile changes with no event).
 export const ATTRIBUTE_UPDATES = "attributes";

@@ -9,15 +9,17 @@
 //   stays as it is, with today's reason.
 //
 // Everything is keyed by the authenticated shop: a row of another shop is "not found".
-import type { Delivery, InboundMessage, Prisma, Shop } from "@prisma/client";
+import type { Delivery } from "@prisma/client";
 import prisma from "../db.server";
-import type { NormalizedMessage } from "../catalog/types";
-import { resolveIdentity } from "../identity/resolve.server";
-import { readOkendoBody, type OkendoReading } from "../okendo/ingest.server";
-import { envelopeFromFlowRun, readFlowActionRun } from "../flow/send-okendo-event.server";
-import { writeDeliveries } from "../outbox/accept.server";
+import type { NormalizedMessage } from "../catalog/messages";
+import { enqueue, identify, isPending } from "../outbox/accept.server";
+import { DeliveryKind, DeliveryStatus, RETRYABLE_STATUSES, RETRY_ALL_STATUSES } from "../outbox/delivery-status";
+import { markReplayed, requeue } from "../outbox/transitions.server";
 import { wakeDeliveryWorker } from "../outbox/wake.server";
-import { RETRY_ALL_STATUSES, RETRYABLE_STATUSES, STATUS_LABELS, type DeliveryStatus } from "./filters";
+import { interpretStored } from "../sources/stored";
+import { store } from "../store/index.server";
+import { sql, type Work } from "../store/unit-of-work";
+import { STATUS_LABELS } from "./filters";
 
 export type RetryResult =
   | { outcome: "queued" } // back in the queue as it was
@@ -30,43 +32,33 @@ export interface RetryAllResult {
   unchanged: number;
 }
 
-// A failed or dead-lettered row that holds a real Braze object (not the message of an unidentified customer).
-const requeueable = (shop: string): Prisma.DeliveryWhereInput => ({
-  shop,
-  status: { in: [...RETRY_ALL_STATUSES] },
-  kind: { in: ["event", "attributes", "delete"] },
-  identifierType: { not: "none" },
-});
-
-async function requeue(where: Prisma.DeliveryWhereInput): Promise<number> {
-  const { count } = await prisma.delivery.updateMany({
-    where,
-    data: { status: "queued", nextAttemptAt: new Date(), firstAttemptAt: null },
-  });
-  if (count > 0) wakeDeliveryWorker();
-  return count;
-}
-
 export async function retryDelivery(shop: string, id: number): Promise<RetryResult | null> {
   const row = await prisma.delivery.findFirst({ where: { id, shop } });
   if (!row) return null;
-  if (!RETRYABLE_STATUSES.includes(row.status as DeliveryStatus)) {
+  if (!(RETRYABLE_STATUSES as readonly string[]).includes(row.status)) {
     const label = STATUS_LABELS[row.status as DeliveryStatus] ?? row.status;
     return {
       outcome: "unchanged",
       reason: `This delivery is ${label.toLowerCase()}: only failed, dead-lettered and unmapped deliveries can be retried.`,
     };
   }
-  if (row.kind === "unmapped" || row.identifierType === "none") return replay(shop, row);
-  const count = await requeue({ AND: [requeueable(shop), { id }] });
+  if (row.kind === DeliveryKind.unmapped || row.identifierType === "none") return replay(shop, row);
+  const count = await requeue(shop, id);
+  if (count > 0) wakeDeliveryWorker();
   return count === 1 ? { outcome: "queued" } : { outcome: "unchanged", reason: "This delivery was retried already." };
 }
 
 // "Retry all failed": failed and dead-lettered rows. Unmapped messages are retried one at a time, after a mapping change.
 export async function retryAllFailed(shop: string): Promise<RetryAllResult> {
-  const queued = await requeue(requeueable(shop));
+  const queued = await requeue(shop);
+  if (queued > 0) wakeDeliveryWorker();
   const unidentified = await prisma.delivery.findMany({
-    where: { shop, status: { in: [...RETRY_ALL_STATUSES] }, identifierType: "none", kind: { not: "unmapped" } },
+    where: {
+      shop,
+      status: { in: [...RETRY_ALL_STATUSES] },
+      identifierType: "none",
+      kind: { not: DeliveryKind.unmapped },
+    },
     orderBy: { id: "asc" },
   });
   const result: RetryAllResult = { queued, replayed: 0, unchanged: 0 };
@@ -78,36 +70,6 @@ export async function retryAllFailed(shop: string): Promise<RetryAllResult> {
   return result;
 }
 
-type Reading =
-  | { ok: true; messages: NormalizedMessage[]; loyaltyTier?: { customer: NormalizedMessage["customer"]; tier: string } }
-  | { ok: false; reason: string };
-
-// The stored message read with today's mapping, as its ingress would read it now.
-async function readAgain(shop: Shop, inbound: InboundMessage): Promise<Reading> {
-  let body: unknown;
-  try {
-    body = JSON.parse(inbound.payload);
-  } catch {
-    return { ok: false, reason: "The stored message is not JSON." };
-  }
-  let reading: OkendoReading;
-  if (inbound.source === "flow") {
-    const run = readFlowActionRun(body);
-    const built = run.ok ? envelopeFromFlowRun(run.run, inbound.receivedAt) : undefined;
-    reading = !run.ok
-      ? { kind: "invalid", problems: run.problems }
-      : built?.ok
-        ? { kind: "mapped", messages: [built.event] }
-        : { kind: "invalid", problems: built?.problems ?? [] };
-  } else {
-    reading = await readOkendoBody(shop, body);
-  }
-  if (reading.kind === "invalid") return { ok: false, reason: `Still not readable: ${reading.problems.join("; ")}` };
-  if (reading.kind === "unmapped") return { ok: false, reason: reading.reason };
-  if (reading.messages.length === 0) return { ok: false, reason: "Read again, it holds nothing for Braze." };
-  return { ok: true, messages: reading.messages, ...(reading.loyaltyTier ? { loyaltyTier: reading.loyaltyTier } : {}) };
-}
-
 async function keepWithReason(row: Delivery, reason: string): Promise<RetryResult> {
   await prisma.delivery.updateMany({
     where: { id: row.id, shop: row.shop, status: row.status },
@@ -116,51 +78,68 @@ async function keepWithReason(row: Delivery, reason: string): Promise<RetryResul
   return { outcome: "unchanged", reason };
 }
 
+// A row that never became a Braze object, read again: an unmapped message with today's mapping (a first reading:
+// its reviews are folded and its events counted now), a message whose customer could not be identified with today's
+// identification. The new rows join the same inbound message; the old row becomes "replayed".
 async function replay(shopDomain: string, row: Delivery): Promise<RetryResult> {
   const [shop, inbound] = await Promise.all([
     prisma.shop.findUnique({ where: { domain: shopDomain } }),
     row.inboundId ? prisma.inboundMessage.findFirst({ where: { id: row.inboundId, shop: shopDomain } }) : null,
   ]);
-  if (!shop || !inbound)
+  if (!shop || !inbound) {
     return { outcome: "unchanged", reason: "The message as received is no longer stored, so it cannot be read again." };
-
-  const unmapped = row.kind === "unmapped";
-  let reading: Reading;
-  if (unmapped) {
-    reading = await readAgain(shop, inbound);
-  } else {
-    // Mapped already (review aggregates included); only the customer could not be identified.
-    reading = { ok: true, messages: [JSON.parse(row.payload) as NormalizedMessage] };
   }
-  if (!reading.ok) return keepWithReason(row, reading.reason);
+  const unmapped = row.kind === DeliveryKind.unmapped;
+  let messages: NormalizedMessage[];
+  if (unmapped) {
+    const interpretation = interpretStored(inbound);
+    if (interpretation.kind === "invalid") {
+      return keepWithReason(row, `Still not readable: ${interpretation.problems.join("; ")}`);
+    }
+    if (interpretation.kind === "unmapped") return keepWithReason(row, interpretation.reason);
+    if (interpretation.messages.length === 0) return keepWithReason(row, "Read again, it holds nothing for Braze.");
+    messages = interpretation.messages;
+  } else {
+    // Mapped already (review totals included); only the customer could not be identified.
+    messages = [JSON.parse(row.payload) as NormalizedMessage];
+  }
 
-  const { messages, loyaltyTier } = reading;
-  const identities = await Promise.all(messages.map((message) => resolveIdentity(shop, message.customer)));
+  const [identities, switchedOff] = await Promise.all([
+    identify(shop, messages),
+    store().run("switchedOffEvents", shopDomain),
+  ]);
   const [first] = identities;
-  if (!unmapped && first && !first.ok) return keepWithReason(row, first.reason);
+  if (!unmapped && first?.kind === "unidentifiable") return keepWithReason(row, first.reason);
 
-  const created = await prisma.$transaction(async (tx) => {
-    // Claims the row: a second click (or a concurrent "Retry all") finds it replayed and creates nothing.
-    const claimed = await tx.delivery.updateMany({
-      where: { id: row.id, shop: shopDomain, status: row.status },
-      data: { status: "replayed" },
-    });
-    if (claimed.count !== 1) return null;
-    // An unmapped message is read for the first time; a mapped one was already folded into the aggregates and counted.
-    const rows = await writeDeliveries(
-      tx,
+  const reading = unmapped ? { shop: shopDomain, source: inbound.source, at: inbound.receivedAt } : null;
+  const rows = await store().transact(
+    replayWork(
       shopDomain,
+      row,
       inbound.id,
       messages,
-      identities,
-      unmapped ? { receivedAt: inbound.receivedAt, loyaltyTier } : null,
-    );
-    if (unmapped) await tx.inboundMessage.update({ where: { id: inbound.id }, data: { status: "mapped", note: null } });
-    return rows;
-  });
-  if (created === null) return { outcome: "unchanged", reason: "This delivery was retried already." };
-  if (created.some((created) => created.status === "queued")) wakeDeliveryWorker();
-  return { outcome: "replayed", deliveries: created.length };
+      { identities, switchedOff: new Set(switchedOff), firstReading: unmapped },
+      reading,
+    ),
+  );
+  if (rows === null) return { outcome: "unchanged", reason: "This delivery was retried already." };
+  if (rows.some(isPending)) wakeDeliveryWorker();
+  return { outcome: "replayed", deliveries: rows.length };
+}
+
+function* replayWork(
+  shop: string,
+  row: Delivery,
+  inboundId: string,
+  messages: NormalizedMessage[],
+  prepared: Parameters<typeof enqueue>[3],
+  reading: Parameters<typeof enqueue>[4],
+): Work<ReturnType<typeof enqueue> extends Work<infer T> ? T | null : never> {
+  // Claims the row: a second click (or a concurrent "Retry all") finds it replayed and creates nothing.
+  if (!(yield* markReplayed(shop, row.id, row.status as DeliveryStatus))) return null;
+  const rows = yield* enqueue(shop, inboundId, messages, prepared, reading);
+  if (reading) yield* sql("markInboundMapped", shop, inboundId);
+  return rows;
 }
 
 // The Activity page's retry buttons (list and detail): the form names the intent and, for one row, its id.

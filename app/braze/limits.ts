@@ -125,22 +125,27 @@ function jsonBytes(value: unknown): number {
   return utf8Length(JSON.stringify(value));
 }
 
-// Braze allows nested properties but the whole object must stay small; drop the largest nested
-// value first (photo lists, answer arrays) because the flat scalar fields are what Canvases filter on.
+// Braze allows nested properties but the whole object must stay small; drop the largest nested value first (photo
+// lists, answer arrays) because the flat scalar fields are what Canvases filter on, then the largest scalars.
+// Each entry's size is measured once and the entries are dropped largest first from one sorted list, so the cost
+// is n log n in the number of properties (measuring again after each drop made a 63 KB body take seconds).
 function fitPropertiesSize(properties: Record<string, unknown>, notes: string[]): void {
-  while (jsonBytes(properties) > BRAZE_MAX_PROPERTIES_BYTES) {
-    const entries = Object.entries(properties);
-    const nested = entries.filter(([, v]) => v !== null && typeof v === "object");
-    const pool = nested.length > 0 ? nested : entries;
-    let largest: [string, number] | undefined;
-    for (const [key, value] of pool) {
-      const size = jsonBytes(value);
-      if (!largest || size > largest[1]) largest = [key, size];
-    }
-    if (!largest) return;
-    delete properties[largest[0]];
+  const entries = Object.entries(properties).map(([key, value]) => ({
+    key,
+    nested: value !== null && typeof value === "object",
+    // `"key":value` and the comma that separates it from the next entry
+    size: jsonBytes(key) + 1 + jsonBytes(value) + 1,
+    valueSize: jsonBytes(value),
+  }));
+  let total = 2 + entries.reduce((sum, entry) => sum + entry.size, 0) - (entries.length > 0 ? 1 : 0);
+  if (total <= BRAZE_MAX_PROPERTIES_BYTES) return;
+  entries.sort((a, b) => Number(b.nested) - Number(a.nested) || b.valueSize - a.valueSize);
+  for (const entry of entries) {
+    if (total <= BRAZE_MAX_PROPERTIES_BYTES) break;
+    delete properties[entry.key];
+    total -= entry.size;
     notes.push(
-      `${childPath("properties", largest[0])}: dropped (${largest[1]} bytes) to keep the event properties under Braze's ${BRAZE_MAX_PROPERTIES_BYTES / 1024} KB limit`,
+      `${childPath("properties", entry.key)}: dropped (${entry.valueSize} bytes) to keep the event properties under Braze's ${BRAZE_MAX_PROPERTIES_BYTES / 1024} KB limit`,
     );
   }
 }

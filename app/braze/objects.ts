@@ -1,7 +1,7 @@
 // The mapper: one normalized message + the identifier the identity layer chose → the objects
 // POST /users/track takes. Braze rejects an object carrying two primary identifiers, so every
 // object here carries exactly one (external_id, or email when there is no external_id).
-import type { NormalizedMessage } from "../catalog/types";
+import type { NormalizedMessage } from "../catalog/messages";
 import { externalIdFits, sanitizeAttributes, sanitizeProperties } from "./limits";
 
 export type BrazeIdentifier = { external_id: string } | { email: string };
@@ -48,11 +48,13 @@ function identifierFields(identifier: BrazeIdentifier): { external_id: string } 
   return { email: identifier.email };
 }
 
+// `identifier` null: the customer is still to be identified (the worker asks Shopify). The objects are built as
+// for an external_id — what a customer Shopify knows gets — and withIdentifier() completes each once it is known.
 export function toBrazeObjects(
   message: NormalizedMessage,
-  identifier: BrazeIdentifier,
+  identifier: BrazeIdentifier | null,
 ): { objects: BrazeObject[]; adjustments: string[] } {
-  const id = identifierFields(identifier);
+  const id = identifier ? identifierFields(identifier) : {};
   const adjustments: string[] = [];
   const objects: BrazeObject[] = [];
 
@@ -60,7 +62,7 @@ export function toBrazeObjects(
   // With the email identifier the email is already on the object: adding it again changes nothing.
   const standard: Record<string, unknown> = {};
   const { customer } = message;
-  if ("external_id" in id && customer.email) standard.email = customer.email;
+  if (!("email" in id) && customer.email) standard.email = customer.email;
   if (customer.firstName) standard.first_name = customer.firstName;
   if (customer.lastName) standard.last_name = customer.lastName;
 
@@ -90,4 +92,18 @@ export function toBrazeObjects(
   }
 
   return { objects, adjustments };
+}
+
+// An object built before its identifier was known (toBrazeObjects with null), completed. With Braze's email
+// identifier the email attribute is the identifier itself; an attribute object left with nothing else is dropped
+// (null), as toBrazeObjects would not have made it.
+export function withIdentifier(
+  type: BrazeObject["type"],
+  object: Record<string, unknown>,
+  identifier: BrazeIdentifier,
+): Record<string, unknown> | null {
+  const id = identifierFields(identifier);
+  if ("external_id" in id || type === "event") return { ...id, ...object };
+  const { email: _identifier, ...rest } = object;
+  return Object.keys(rest).length > 0 ? { ...id, ...rest } : null;
 }

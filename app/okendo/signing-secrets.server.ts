@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { Shop } from "@prisma/client";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import prisma from "../db.server";
-import { secretBoxFromEnv } from "../settings/secret-box.server";
+import { openSealed, secretBoxFromEnv } from "../settings/secret-box.server";
 
 export const ROTATION_GRACE_MS = 24 * 3_600_000; // covers Okendo/Svix retries of messages signed before rotating
 
@@ -24,7 +24,7 @@ export async function ensureSigningSecret(shop: Shop): Promise<Shop> {
 }
 
 export function currentSigningSecret(shop: Shop): string | null {
-  return shop.okendoSecretEncrypted ? secretBoxFromEnv().open(shop.okendoSecretEncrypted, context(shop.domain)) : null;
+  return shop.okendoSecretEncrypted ? openSealed(shop.okendoSecretEncrypted, context(shop.domain)) : null;
 }
 
 export async function rotateSigningSecret(domain: string) {
@@ -54,15 +54,6 @@ export async function saveOkendoProvidedSecret(domain: string, secret: string): 
   return null;
 }
 
-function acceptedSecrets(shop: Shop, now: Date): string[] {
-  const box = secretBoxFromEnv();
-  const sealed = [shop.okendoSecretEncrypted, shop.okendoProvidedSecretEncrypted];
-  if (shop.previousSecretExpiresAt && shop.previousSecretExpiresAt > now) sealed.push(shop.previousSecretEncrypted);
-  return sealed
-    .filter((value): value is string => Boolean(value))
-    .map((value) => box.open(value, context(shop.domain)));
-}
-
 export interface SignedMessage {
   id: string;
   timestamp: string;
@@ -70,8 +61,8 @@ export interface SignedMessage {
 }
 
 // Okendo sends Svix's header names; white-labelled senders use the Standard Webhooks ones. Same scheme.
-export function signatureHeaders(headers: Headers): SignedMessage | null {
-  const pick = (name: string) => headers.get(`svix-${name}`) ?? headers.get(`webhook-${name}`);
+export function signatureHeaders(header: (name: string) => string | null | undefined): SignedMessage | null {
+  const pick = (name: string) => header(`svix-${name}`) ?? header(`webhook-${name}`);
   const id = pick("id");
   const timestamp = pick("timestamp");
   const signature = pick("signature");
@@ -80,22 +71,43 @@ export function signatureHeaders(headers: Headers): SignedMessage | null {
 
 export type Verification = { ok: true } | { ok: false; reason: string };
 
-export function verifySignature(shop: Shop, message: SignedMessage, rawBody: string, now = new Date()): Verification {
+// One verifier per secret, kept: parsing the secret is work that need not be done on every request.
+const verifiers = new Map<string, Webhook>();
+function verifierFor(secret: string): Webhook {
+  let verifier = verifiers.get(secret);
+  if (!verifier) {
+    if (verifiers.size >= 10_000) verifiers.delete(verifiers.keys().next().value!);
+    verifier = new Webhook(secret);
+    verifiers.set(secret, verifier);
+  }
+  return verifier;
+}
+
+// `sealedSecrets`: the shop's current secret, the previous one during its grace period, and the secrets Okendo
+// issued for its subscriptions (app/store shopForIngress). Opening them can throw (ENCRYPTION_KEY cannot open them):
+// the caller answers that as a server-side fault, not as a bad signature.
+export function verifySignature(
+  shopDomain: string,
+  sealedSecrets: readonly string[],
+  message: SignedMessage,
+  rawBody: string,
+): Verification {
   const headers = {
     "webhook-id": message.id,
     "webhook-timestamp": message.timestamp,
     "webhook-signature": message.signature,
   };
   let reason = "No signing secret is set up for this URL.";
-  for (const secret of acceptedSecrets(shop, now)) {
+  for (const sealed of sealedSecrets) {
     try {
       // Also enforces the 5-minute timestamp tolerance. jsonParse: false — by default the library JSON.parses a
       // correctly signed body and throws a plain SyntaxError on non-JSON, which turned "signed but not JSON"
-      // (400) into "Invalid signature" (401). The route parses the body itself after verifying.
-      new Webhook(secret).verify(rawBody, headers, { jsonParse: false });
+      // (400) into "Invalid signature" (401). The ingress parses the body itself after verifying.
+      verifierFor(openSealed(sealed, context(shopDomain))).verify(rawBody, headers, { jsonParse: false });
       return { ok: true };
     } catch (error) {
-      reason = error instanceof WebhookVerificationError ? error.message : "Invalid signature";
+      if (!(error instanceof WebhookVerificationError)) throw error;
+      reason = error.message;
     }
   }
   return { ok: false, reason };

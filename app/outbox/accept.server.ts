@@ -1,196 +1,147 @@
-// Accepting an inbound message: the message and every Braze object it produces are written in one
-// transaction, before the ingress answers 2xx. Nothing is sent from here; the worker picks the rows up.
-import { Prisma, type Shop } from "@prisma/client";
-import prisma from "../db.server";
-import type { CustomerRef, NormalizedMessage } from "../catalog/types";
-import { normalizeEmail } from "../catalog/types";
-import { nextReviewStats, type ReviewStats } from "../catalog/catalog";
-import { toBrazeObjects } from "../braze/objects";
-import { resolveIdentity, type Identity } from "../identity/resolve.server";
-import { countReceivedEvents, switchedOffEvents } from "../settings/events.server";
+// Accepting an inbound message — the one seam every source goes through (the Okendo ingress, Flow, test events,
+// the activity log's replays, the Okendo API's imports and recoveries): the message and every Delivery row it
+// becomes are written in one transaction before the sender is answered. Nothing is sent from here; the worker picks
+// the rows up.
+//
+//   interpretation (app/sources) ─▶ identify locally (app/identity) ─▶ enrich (app/customers) ─▶ enqueue (rows)
+import type { NormalizedMessage } from "../catalog/messages";
+import { enrich, type Enriched, type Reading } from "../customers/enrich";
+import {
+  identifyLocally,
+  type CustomerCache,
+  type Identity,
+  type ShopIdentitySetting,
+} from "../identity/resolve.server";
+import type { Interpretation } from "../sources/interpretation";
+import { store } from "../store/index.server";
+import type { NewDelivery } from "../store/statements";
+import { sql, type Work } from "../store/unit-of-work";
+import { DeliveryStatus } from "./delivery-status";
+import { SWITCHED_OFF_NOTE, deliveryRows, unmappedRow } from "./enqueue";
 import { wakeDeliveryWorker } from "./wake.server";
 
+export type InboundSource = "okendo" | "flow" | "test" | "import" | "recovery";
+
 export interface Inbound {
-  shop: Shop;
-  source: "okendo" | "flow";
-  dedupeKey: string;
+  shop: ShopIdentitySetting;
+  source: InboundSource;
+  topic?: string; // the Okendo topic the URL named, if any
+  dedupeKey: string; // the sender's message id: a redelivery is a duplicate
   rawBody: string;
+  receivedAt?: Date;
 }
 
-export type Interpretation =
-  | { kind: "mapped"; messages: NormalizedMessage[]; loyaltyTier?: { customer: CustomerRef; tier: string } }
-  | { kind: "unmapped"; reason: string };
+export type Accepted =
+  | { status: "accepted"; deliveries: number }
+  | { status: "unmapped" }
+  | { status: "duplicate" }
+  | { status: "invalid"; problems: string[] };
 
-export type Accepted = { status: "accepted"; deliveries: number } | { status: "unmapped" } | { status: "duplicate" };
-
-type Tx = Prisma.TransactionClient;
-
-// Review aggregates and loyalty tiers are remembered per customer under one key, whatever the identity mode.
-export function customerStateKey(customer: CustomerRef): string | undefined {
-  if (customer.email) return normalizeEmail(customer.email);
-  if (customer.shopifyCustomerId) return `shopify:${customer.shopifyCustomerId}`;
-  return undefined;
+export interface AcceptOptions {
+  // One identity for every message (test events go to the test user, whatever the shop's setting).
+  identity?: Identity;
+  // Count the events as received and enrich them (review totals, loyalty tier). Test events are neither.
+  firstReading?: boolean;
 }
 
-export async function rememberedLoyaltyTier(shop: string, customer: CustomerRef): Promise<string | undefined> {
-  const customerKey = customerStateKey(customer);
-  if (!customerKey) return undefined;
-  const state = await prisma.customerState.findUnique({ where: { shop_customerKey: { shop, customerKey } } });
-  return state?.loyaltyTier ?? undefined;
+export function customerCache(shop: string): CustomerCache {
+  return {
+    customerIdFor: (email) => store().run("cachedCustomerId", shop, email),
+    emailFor: (customerId) => store().run("cachedEmail", shop, customerId),
+  };
 }
 
-export async function accept(inbound: Inbound, interpretation: Interpretation): Promise<Accepted> {
-  // Identity may ask Shopify's Admin API: done before the transaction so no write lock waits on the network.
+export async function identify(shop: ShopIdentitySetting, messages: NormalizedMessage[], fixed?: Identity) {
+  const cache = customerCache(shop.domain);
+  return Promise.all(messages.map((message) => fixed ?? identifyLocally(shop, message.customer, cache)));
+}
+
+export async function accept(
+  inbound: Inbound,
+  interpretation: Interpretation,
+  options: AcceptOptions = {},
+): Promise<Accepted> {
+  if (interpretation.kind === "invalid") return { status: "invalid", problems: interpretation.problems };
   const messages = interpretation.kind === "mapped" ? interpretation.messages : [];
-  const identities = await Promise.all(messages.map((message) => resolveIdentity(inbound.shop, message.customer)));
-
-  try {
-    const deliveries = await prisma.$transaction(async (tx) => {
-      const message = await tx.inboundMessage.create({
-        data: {
-          shop: inbound.shop.domain,
-          source: inbound.source,
-          dedupeKey: inbound.dedupeKey,
-          payload: inbound.rawBody,
-          status: interpretation.kind,
-          note: interpretation.kind === "unmapped" ? interpretation.reason : null,
-        },
-      });
-      if (interpretation.kind === "unmapped") {
-        // Shown in the activity log like any delivery, never picked up by the worker; retryable after a mapping change.
-        await tx.delivery.create({
-          data: {
-            shop: inbound.shop.domain,
-            inboundId: message.id,
-            kind: "unmapped",
-            identifierType: "none",
-            customerKey: "",
-            payload: "null",
-            status: "unmapped",
-            lastError: interpretation.reason,
-          },
-        });
-        return 0;
-      }
-
-      const rows = await writeDeliveries(tx, inbound.shop.domain, message.id, messages, identities, {
-        receivedAt: message.receivedAt,
-        loyaltyTier: interpretation.loyaltyTier,
-      });
-      return rows.length;
-    });
-    if (deliveries > 0) wakeDeliveryWorker();
-    return interpretation.kind === "unmapped" ? { status: "unmapped" } : { status: "accepted", deliveries };
-  } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return { status: "duplicate" };
-    throw error;
-  }
+  const [identities, switchedOff] = await Promise.all([
+    identify(inbound.shop, messages, options.identity),
+    store().run("switchedOffEvents", inbound.shop.domain),
+  ]);
+  const receivedAt = inbound.receivedAt ?? new Date();
+  const result = await store().transactGrouped(
+    acceptWork(inbound, interpretation, receivedAt, {
+      identities,
+      switchedOff: new Set(switchedOff),
+      firstReading: options.firstReading ?? true,
+    }),
+  );
+  if (result.queued) wakeDeliveryWorker();
+  return result.accepted;
 }
 
-// Writes the Braze rows for messages of one inbound message, inside its transaction: switched-off events are stored
-// as skipped. `firstReading` is set the first time the messages are accepted (by the ingress, or by a replay of an
-// unmapped message): only then are reviews folded into the aggregates, the event counted and the loyalty tier
-// remembered, so a replay never counts anything twice.
-export async function writeDeliveries(
-  tx: Tx,
+interface Prepared {
+  identities: Identity[];
+  switchedOff: ReadonlySet<string>;
+  firstReading: boolean;
+}
+
+function* acceptWork(
+  inbound: Inbound,
+  interpretation: Exclude<Interpretation, { kind: "invalid" }>,
+  receivedAt: Date,
+  prepared: Prepared,
+): Work<{ accepted: Accepted; queued: boolean }> {
+  const shop = inbound.shop.domain;
+  const inboundId = yield* sql("insertInbound", {
+    shop,
+    source: inbound.source,
+    topic: inbound.topic ?? null,
+    dedupeKey: inbound.dedupeKey,
+    payload: inbound.rawBody,
+    receivedAt,
+    status: interpretation.kind,
+    note: interpretation.kind === "unmapped" ? interpretation.reason : null,
+  });
+  if (!inboundId) return { accepted: { status: "duplicate" }, queued: false };
+  if (interpretation.kind === "unmapped") {
+    yield* sql("insertDeliveries", [unmappedRow(shop, inboundId, interpretation.reason)]);
+    return { accepted: { status: "unmapped" }, queued: false };
+  }
+  const reading = prepared.firstReading ? { shop, source: inbound.source, at: receivedAt } : null;
+  const rows = yield* enqueue(shop, inboundId, interpretation.messages, prepared, reading);
+  return { accepted: { status: "accepted", deliveries: rows.length }, queued: rows.some(isPending) };
+}
+
+// Enriches (on a first reading), counts and writes the rows of a message's catalog messages. Shared with replays.
+export function* enqueue(
   shop: string,
   inboundId: string,
   messages: NormalizedMessage[],
-  identities: Identity[],
-  firstReading: { receivedAt: Date; loyaltyTier?: { customer: CustomerRef; tier: string } } | null,
-): Promise<Prisma.DeliveryCreateManyInput[]> {
-  const switchedOff = await switchedOffEvents(tx, shop);
-  const rows: Prisma.DeliveryCreateManyInput[] = [];
-  for (const [index, message] of messages.entries()) {
-    const withAggregates = firstReading ? await foldReviewAggregates(tx, shop, message) : message;
-    const made = deliveryRows(shop, inboundId, withAggregates, identities[index]!);
-    rows.push(...(message.kind === "event" && switchedOff.has(message.name) ? made.map(asSkipped) : made));
+  prepared: Prepared,
+  reading: Reading | null,
+): Work<NewDelivery[]> {
+  const enriched: Enriched[] = reading ? yield* enrich(messages, reading) : messages.map((message) => ({ message }));
+  const rows = enriched.flatMap(({ message, withheld }, index) => {
+    const switchedOff = message.kind === "event" && prepared.switchedOff.has(message.name);
+    return deliveryRows(
+      shop,
+      inboundId,
+      message,
+      prepared.identities[index]!,
+      withheld ?? (switchedOff ? SWITCHED_OFF_NOTE : null),
+    );
+  });
+  if (reading) {
+    const counts = new Map<string, number>();
+    for (const { message, withheld } of enriched) {
+      if (message.kind === "event" && !withheld) counts.set(message.name, (counts.get(message.name) ?? 0) + 1);
+    }
+    if (counts.size > 0)
+      yield* sql("countEvents", shop, [...counts], reading.at.toISOString().slice(0, 10), reading.at);
   }
-  if (firstReading) {
-    const eventNames = messages.flatMap((message) => (message.kind === "event" ? [message.name] : []));
-    await countReceivedEvents(tx, shop, eventNames, firstReading.receivedAt);
-    const { loyaltyTier } = firstReading;
-    if (loyaltyTier) await rememberLoyaltyTier(tx, shop, loyaltyTier.customer, loyaltyTier.tier);
-  }
-  await tx.delivery.createMany({ data: rows });
+  yield* sql("insertDeliveries", rows);
   return rows;
 }
 
-function deliveryRows(
-  shop: string,
-  inboundId: string,
-  message: NormalizedMessage,
-  identity: Identity,
-): Prisma.DeliveryCreateManyInput[] {
-  const eventName = message.kind === "event" ? message.name : null;
-  if (!identity.ok) {
-    return [
-      {
-        shop,
-        inboundId,
-        kind: message.kind === "event" ? "event" : "attributes",
-        eventName,
-        identifierType: "none",
-        customerKey: "",
-        customerEmail: identity.email ?? null,
-        shopifyCustomerId: identity.shopifyCustomerId ?? null,
-        payload: JSON.stringify(message),
-        status: "failed",
-        lastError: identity.reason,
-      },
-    ];
-  }
-  const { objects, adjustments } = toBrazeObjects(message, identity.identifier);
-  const note = [identity.note, ...adjustments].filter(Boolean).join(" ") || null;
-  return objects.map(({ type, object }) => ({
-    shop,
-    inboundId,
-    kind: type,
-    eventName,
-    identifierType: identity.identifierType,
-    customerKey: identity.customerKey,
-    customerEmail: identity.email ?? null,
-    shopifyCustomerId: identity.shopifyCustomerId ?? null,
-    payload: JSON.stringify(object),
-    note,
-    status: "queued",
-  }));
-}
-
-// The merchant switched the event off on the Events card: stored and visible in the activity log, never sent.
-function asSkipped(row: Prisma.DeliveryCreateManyInput): Prisma.DeliveryCreateManyInput {
-  const note = [
-    "Not sent: this event is switched off in Settings.",
-    row.status === "failed" ? row.lastError : row.note,
-  ];
-  return { ...row, status: "skipped", lastError: null, note: note.filter(Boolean).join(" ") };
-}
-
-// Okendo sends a review, not the customer's running average: fold each accepted review into what this shop
-// has seen. Runs inside the accepting transaction, so a redelivered review is never counted twice.
-async function foldReviewAggregates(tx: Tx, shop: string, message: NormalizedMessage): Promise<NormalizedMessage> {
-  if (message.kind !== "event" || message.name !== "Okendo Review Created") return message;
-  const rating = message.properties.rating;
-  const customerKey = customerStateKey(message.customer);
-  if (typeof rating !== "number" || !customerKey) return message;
-
-  const key = { shop_customerKey: { shop, customerKey } };
-  const state = await tx.customerState.findUnique({ where: key });
-  const previous = state?.reviewStats ? (JSON.parse(state.reviewStats) as ReviewStats) : undefined;
-  const sentiment =
-    typeof message.properties.overall_sentiment === "string" ? message.properties.overall_sentiment : undefined;
-  const { stats, attributes } = nextReviewStats(previous, { rating, sentiment });
-  const reviewStats = JSON.stringify(stats);
-  await tx.customerState.upsert({ where: key, create: { shop, customerKey, reviewStats }, update: { reviewStats } });
-  return { ...message, attributes: { ...message.attributes, ...attributes } };
-}
-
-async function rememberLoyaltyTier(tx: Tx, shop: string, customer: CustomerRef, loyaltyTier: string) {
-  const customerKey = customerStateKey(customer);
-  if (!customerKey) return;
-  await tx.customerState.upsert({
-    where: { shop_customerKey: { shop, customerKey } },
-    create: { shop, customerKey, loyaltyTier },
-    update: { loyaltyTier },
-  });
-}
+export const isPending = (row: NewDelivery) =>
+  row.status === DeliveryStatus.queued || row.status === DeliveryStatus.waitingIdentity;

@@ -1,6 +1,6 @@
 // Retention: the outbox doubles as the activity log, so finished rows would pile up forever. The delivery worker
-// prunes rows that need nothing more — delivered, skipped because their event was switched off, or replayed (the
-// Activity page's Retry read the message again and added new rows) — once they are older than
+// prunes rows that need nothing more — delivered, skipped, replayed (the Activity page's Retry read the message
+// again and added new rows) or cancelled (the shop uninstalled the app) — once they are older than
 // DELIVERY_RETENTION_DAYS, together with the inbound messages left without any row. Rows that still
 // matter (queued, retrying, failed, dead letter, unmapped) are never pruned, whatever their age. The Events card's
 // counts live in EventDailyCount and are not affected.
@@ -8,6 +8,7 @@
 // Cheap by design: at most once per DELIVERY_PRUNE_INTERVAL_MS per process, in chunks of CHUNK_SIZE rows, at most
 // MAX_CHUNKS chunks a run (a backlog is worked off over the following runs), each chunk its own short statement.
 import prisma from "../db.server";
+import { pruneFinished } from "./transitions.server";
 
 export interface RetentionPolicy {
   retentionDays: number;
@@ -18,7 +19,6 @@ export interface RetentionPolicy {
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_RETENTION_DAYS = 30;
-export const PRUNABLE_STATUSES = ["delivered", "skipped", "replayed"];
 
 function positive(value: string | undefined, fallback: number, minimum: number): number {
   const number = Number(value);
@@ -42,31 +42,18 @@ export interface PruneResult {
 }
 
 export async function pruneOldDeliveries(policy: RetentionPolicy, now = new Date()): Promise<PruneResult> {
-  const prunable = {
-    status: { in: PRUNABLE_STATUSES },
-    createdAt: { lt: new Date(now.getTime() - policy.retentionDays * DAY_MS) },
-  };
+  const olderThan = new Date(now.getTime() - policy.retentionDays * DAY_MS);
   const result: PruneResult = { deliveries: 0, inboundMessages: 0 };
   for (let chunk = 0; chunk < policy.maxChunks; chunk++) {
-    const rows = await prisma.delivery.findMany({
-      where: prunable,
-      select: { id: true, inboundId: true },
-      take: policy.chunkSize,
-    });
-    if (rows.length === 0) break;
-    // The condition is repeated: a row a merchant replayed since the read is no longer prunable.
-    const { count } = await prisma.delivery.deleteMany({
-      where: { ...prunable, id: { in: rows.map((row) => row.id) } },
-    });
-    result.deliveries += count;
-    const inboundIds = [...new Set(rows.flatMap((row) => (row.inboundId ? [row.inboundId] : [])))];
-    if (inboundIds.length > 0) {
+    const pruned = await pruneFinished(olderThan, policy.chunkSize);
+    result.deliveries += pruned.deliveries;
+    if (pruned.inboundIds.length > 0) {
       const inbound = await prisma.inboundMessage.deleteMany({
-        where: { id: { in: inboundIds }, deliveries: { none: {} } },
+        where: { id: { in: pruned.inboundIds }, deliveries: { none: {} } },
       });
       result.inboundMessages += inbound.count;
     }
-    if (rows.length < policy.chunkSize) break;
+    if (pruned.rows < policy.chunkSize) break;
   }
   return result;
 }

@@ -29,16 +29,26 @@ export function shouldDeadLetter(policy: RetryPolicy, firstAttemptAt: Date, now:
   return now.getTime() - firstAttemptAt.getTime() >= policy.deadLetterAfterMs;
 }
 
-// How long Braze asked us to wait. `x-ratelimit-reset` is epoch seconds on one Braze page and seconds
-// remaining on another, so a value that only makes sense as a timestamp is read as one.
-export function rateLimitedUntil(headers: Headers, now: Date, fallbackMs = 60_000): Date {
-  const retryAfter = Number(headers.get("x-ratelimit-retry-after") ?? headers.get("retry-after"));
-  if (Number.isFinite(retryAfter) && retryAfter > 0) return new Date(now.getTime() + retryAfter * 1000);
+// How long Braze asked us to wait, clamped to [1 s, 1 h]: a header is only a hint, and an absurd one ("1e300", a
+// negative number, a date in 1970) must neither hammer Braze again at once nor stop a shop for ever.
+// `x-ratelimit-reset` is epoch seconds on one Braze page and seconds remaining on another, so a value that only
+// makes sense as a timestamp is read as one.
+export const RATE_LIMIT_MIN_MS = 1_000;
+export const RATE_LIMIT_MAX_MS = 3_600_000;
+
+export function rateLimitDelayMs(headers: Headers, now: Date, fallbackMs = 60_000): number {
+  const clamp = (ms: number) => Math.min(RATE_LIMIT_MAX_MS, Math.max(RATE_LIMIT_MIN_MS, Math.round(ms)));
+  const retryAfter = headers.get("x-ratelimit-retry-after") ?? headers.get("retry-after");
+  if (retryAfter !== null && retryAfter.trim() !== "") {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds)) return clamp(seconds * 1000);
+    const date = Date.parse(retryAfter); // Retry-After may also be an HTTP date
+    if (Number.isFinite(date)) return clamp(date - now.getTime());
+  }
   const reset = Number(headers.get("x-ratelimit-reset"));
   if (Number.isFinite(reset) && reset > 0) {
     const isEpoch = reset > 1_000_000_000;
-    const until = isEpoch ? reset * 1000 : now.getTime() + reset * 1000;
-    if (until > now.getTime()) return new Date(until);
+    return clamp(isEpoch ? reset * 1000 - now.getTime() : reset * 1000);
   }
-  return new Date(now.getTime() + fallbackMs);
+  return clamp(fallbackMs);
 }

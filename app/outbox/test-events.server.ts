@@ -3,11 +3,12 @@
 // message it goes through the outbox — an inbound message with source "test" and its Delivery rows — and the worker
 // sends it; the settings screen shows each event's outcome from those rows. Test events are not counted as received.
 import prisma from "../db.server";
-import { CATALOG_EVENT_NAMES, sampleEvent } from "../catalog/catalog";
+import { sampleEvent } from "../catalog/events";
+import { CATALOG_EVENT_NAMES } from "../catalog/names";
 import type { Identity } from "../identity/resolve.server";
 import { switchedOffEvents } from "../settings/events.server";
-import { writeDeliveries } from "./accept.server";
-import { wakeDeliveryWorker } from "./wake.server";
+import { DeliveryStatus } from "./delivery-status";
+import { accept } from "./accept.server";
 
 export const TEST_USER = Object.freeze({
   externalId: "okendo-braze-test-user",
@@ -18,10 +19,23 @@ export const TEST_USER = Object.freeze({
 
 export const TEST_SOURCE = "test";
 
+// Always the same external_id, whatever the shop's identification setting: one recognizable profile in Braze.
+const TEST_IDENTITY: Identity = {
+  kind: "identified",
+  identifier: { external_id: TEST_USER.externalId },
+  identifierType: "external_id",
+  customerKey: TEST_USER.externalId,
+  email: TEST_USER.email,
+  note: "Test event sent from Settings.",
+};
+
 export type SendTestEventsResult = { ok: true; events: number } | { ok: false; error: string };
 
 export async function sendTestEvents(shop: string, now = new Date()): Promise<SendTestEventsResult> {
-  const row = await prisma.shop.findUnique({ where: { domain: shop }, select: { connectionStatus: true } });
+  const row = await prisma.shop.findUnique({
+    where: { domain: shop },
+    select: { connectionStatus: true, identifyByCustomerId: true },
+  });
   if (row?.connectionStatus !== "connected") {
     return { ok: false, error: "Connect to Braze with a valid API key before sending test events." };
   }
@@ -32,37 +46,19 @@ export async function sendTestEvents(shop: string, now = new Date()): Promise<Se
 
   const customer = { email: TEST_USER.email, firstName: TEST_USER.firstName, lastName: TEST_USER.lastName };
   const events = names.map((name) => sampleEvent(name, customer, now.toISOString()));
-  // Always the same external_id, whatever the shop's identification setting: one recognizable profile in Braze.
-  const identity: Identity = {
-    ok: true,
-    identifier: { external_id: TEST_USER.externalId },
-    identifierType: "external_id",
-    customerKey: TEST_USER.externalId,
-    email: TEST_USER.email,
-    note: "Test event sent from Settings.",
-  };
-  await prisma.$transaction(async (tx) => {
-    const message = await tx.inboundMessage.create({
-      data: {
-        shop,
-        source: TEST_SOURCE,
-        dedupeKey: crypto.randomUUID(),
-        payload: JSON.stringify({ testUser: TEST_USER, events }),
-        status: "mapped",
-        note: `Send test events: ${names.length} of ${CATALOG_EVENT_NAMES.length} events (the others are switched off).`,
-      },
-    });
-    // Not a first reading: test events are neither counted as received nor folded into review aggregates.
-    await writeDeliveries(
-      tx,
-      shop,
-      message.id,
-      events,
-      events.map(() => identity),
-      null,
-    );
-  });
-  wakeDeliveryWorker();
+  // Through the outbox like any message; not a first reading: test events are neither counted as received nor
+  // folded into review totals.
+  await accept(
+    {
+      shop: { domain: shop, identifyByCustomerId: row.identifyByCustomerId },
+      source: TEST_SOURCE,
+      dedupeKey: crypto.randomUUID(),
+      rawBody: JSON.stringify({ testUser: TEST_USER, events }),
+      receivedAt: now,
+    },
+    { kind: "mapped", messages: events },
+    { identity: TEST_IDENTITY, firstReading: false },
+  );
   return { ok: true, events: names.length };
 }
 
@@ -83,7 +79,7 @@ export interface TestRunView {
   inProgress: boolean;
 }
 
-const FAILED = new Set(["failed", "dead_letter"]);
+const FAILED = new Set<string>([DeliveryStatus.failed, DeliveryStatus.deadLetter]);
 
 export async function latestTestRun(shop: string): Promise<TestRunView | null> {
   const run = await prisma.inboundMessage.findFirst({
@@ -107,7 +103,7 @@ export async function latestTestRun(shop: string): Promise<TestRunView | null> {
   const results = [...byEvent].map(([eventName, rows]): TestEventResult => {
     const failed = rows.find((row) => FAILED.has(row.status));
     if (failed) return { eventName, status: "failed", reason: failed.lastError, nextAttemptAt: null };
-    const retrying = rows.find((row) => row.status === "retrying");
+    const retrying = rows.find((row) => row.status === DeliveryStatus.retrying);
     if (retrying) {
       return {
         eventName,
@@ -116,7 +112,7 @@ export async function latestTestRun(shop: string): Promise<TestRunView | null> {
         nextAttemptAt: retrying.nextAttemptAt.toISOString(),
       };
     }
-    if (rows.some((row) => row.status === "queued"))
+    if (rows.some((row) => row.status === DeliveryStatus.queued))
       return { eventName, status: "sending", reason: null, nextAttemptAt: null };
     return { eventName, status: "delivered", reason: null, nextAttemptAt: null };
   });

@@ -5,7 +5,11 @@
 // cache, as "shopify:<id>" state key), the normalized email (as external_id when the shop identifies by email, as
 // Braze's email identifier, as state key), and inside the raw inbound payloads. All are looked up here.
 import type { Prisma } from "@prisma/client";
-import { normalizeEmail, normalizeShopifyCustomerId } from "../catalog/types";
+import { normalizeEmail, normalizeShopifyCustomerId } from "../catalog/messages";
+import { parseJson } from "../http/json";
+import { customerStateKeys } from "../customers/state-key";
+import { DeliveryKind, PENDING_STATUSES } from "../outbox/delivery-status";
+import { enqueueUserDeletion } from "../outbox/transitions.server";
 import { BRAZE_MAX_DELETE_IDENTIFIERS, brazeDeletionRequests } from "./braze-deletion";
 
 type Tx = Prisma.TransactionClient;
@@ -49,7 +53,7 @@ async function widen(tx: Tx, shop: string, subject: PrivacySubject): Promise<Pri
 function deliveriesOf(shop: string, who: PrivacySubject): Prisma.DeliveryWhereInput {
   return {
     shop,
-    kind: { in: ["event", "attributes"] },
+    kind: { in: [DeliveryKind.event, DeliveryKind.attributes] },
     OR: [
       { shopifyCustomerId: { in: who.customerIds } },
       { customerEmail: { in: who.emails } },
@@ -57,8 +61,6 @@ function deliveriesOf(shop: string, who: PrivacySubject): Prisma.DeliveryWhereIn
     ],
   };
 }
-
-const stateKeysOf = (who: PrivacySubject) => [...who.emails, ...who.customerIds.map((id) => `shopify:${id}`)];
 
 function cacheRowsOf(shop: string, who: PrivacySubject): Prisma.ShopifyCustomerWhereInput {
   return { shop, OR: [{ customerId: { in: who.customerIds } }, { email: { in: who.emails } }] };
@@ -76,20 +78,26 @@ export function mentionsCustomer(payload: string, who: PrivacySubject): boolean 
   } catch {
     return false;
   }
+  // Walked with an explicit stack: a stored payload may be nested deeper than the call stack allows (bodies stored
+  // before the ingress limited nesting), and a privacy request must complete for any payload.
   const ids = new Set(who.customerIds);
-  const visit = (value: unknown, key: string, inCustomer: boolean): boolean => {
+  const stack: Array<{ value: unknown; key: string; inCustomer: boolean }> = [
+    { value: json, key: "", inCustomer: false },
+  ];
+  while (stack.length > 0) {
+    const { value, key, inCustomer } = stack.pop()!;
     const customerish = inCustomer || /customer/i.test(key);
     if (typeof value === "string" || typeof value === "number") {
       const id = normalizeShopifyCustomerId(value);
-      return customerish && (/customer/i.test(key) || key === "id") && id !== undefined && ids.has(id);
+      if (customerish && (/customer/i.test(key) || key === "id") && id !== undefined && ids.has(id)) return true;
+    } else if (Array.isArray(value)) {
+      for (const item of value) stack.push({ value: item, key, inCustomer: customerish });
+    } else if (value && typeof value === "object") {
+      for (const [childKey, child] of Object.entries(value))
+        stack.push({ value: child, key: childKey, inCustomer: customerish });
     }
-    if (Array.isArray(value)) return value.some((item) => visit(item, key, customerish));
-    if (value && typeof value === "object") {
-      return Object.entries(value).some(([childKey, child]) => visit(child, childKey, customerish));
-    }
-    return false;
-  };
-  return visit(json, "", false);
+  }
+  return false;
 }
 
 // Inbound messages about the customer: those that produced their deliveries, plus any other whose payload names
@@ -113,21 +121,22 @@ async function inboundIdsOf(tx: Tx, shop: string, who: PrivacySubject, linked: I
   return [...ids];
 }
 
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+// A stored text as JSON for the report, or as it is when it is not JSON or nested too deeply to write back out
+// (bodies stored before the ingress limited nesting): the report must be written whatever was stored.
+const asStored = (text: string): unknown => {
+  const parsed = parseJson(text);
+  return parsed.ok ? parsed.value : text;
 };
 
 // customers/data_request: everything stored about the customer, for the merchant to hand over. Sections with nothing
 // in them are left out, so a customer the app never saw gets {"stored": []}.
 export async function customerDataReport(tx: Tx, shop: string, subject: PrivacySubject) {
   const who = await widen(tx, shop, subject);
-  const [cache, states, deliveries] = await Promise.all([
+  const [cache, states, sentiments, reviews, deliveries] = await Promise.all([
     tx.shopifyCustomer.findMany({ where: cacheRowsOf(shop, who) }),
-    tx.customerState.findMany({ where: { shop, customerKey: { in: stateKeysOf(who) } } }),
+    tx.customerState.findMany({ where: { shop, customerKey: { in: customerStateKeys(who) } } }),
+    tx.customerReviewSentiment.findMany({ where: { shop, customerKey: { in: customerStateKeys(who) } } }),
+    tx.knownReview.findMany({ where: { shop, customerKey: { in: customerStateKeys(who) } } }),
     tx.delivery.findMany({ where: deliveriesOf(shop, who), orderBy: { id: "asc" } }),
   ]);
   const inboundIds = await inboundIdsOf(
@@ -157,10 +166,20 @@ export async function customerDataReport(tx: Tx, shop: string, subject: PrivacyS
       what: "Review aggregates and loyalty tier, kept to compute Braze attributes Okendo does not send",
       records: states.map((row) => ({
         key: row.customerKey,
-        reviewStats: row.reviewStats ? parseJson(row.reviewStats) : null,
+        reviewCount: row.reviewCount,
+        reviewRatingSum: row.reviewRatingSum,
+        reviewSentiments: sentiments
+          .filter((sentiment) => sentiment.customerKey === row.customerKey)
+          .map(({ sentiment, count }) => ({ sentiment, count })),
         loyaltyTier: row.loyaltyTier,
         updatedAt: row.updatedAt.toISOString(),
       })),
+    });
+  }
+  if (reviews.length > 0) {
+    stored.push({
+      what: "Okendo reviews received, by review ID, so each is counted and forwarded once",
+      records: reviews.map((row) => ({ reviewId: row.reviewId, firstSeenAt: row.firstSeenAt.toISOString() })),
     });
   }
   if (deliveries.length > 0) {
@@ -176,7 +195,7 @@ export async function customerDataReport(tx: Tx, shop: string, subject: PrivacyS
         deliveredAt: row.deliveredAt?.toISOString() ?? null,
         lastError: row.lastError,
         // What was (or will be) sent to Braze; for a row that never got an identifier, the message it came from.
-        [row.identifierType === "none" ? "message" : "brazeObject"]: parseJson(row.payload),
+        [row.identifierType === "none" ? "message" : "brazeObject"]: asStored(row.payload),
       })),
     });
   }
@@ -188,7 +207,7 @@ export async function customerDataReport(tx: Tx, shop: string, subject: PrivacyS
         source: row.source,
         receivedAt: row.receivedAt.toISOString(),
         status: row.status,
-        payload: parseJson(row.payload),
+        payload: asStored(row.payload),
       })),
     });
   }
@@ -247,25 +266,18 @@ export async function redactCustomer(
   );
 
   const cancelled = await tx.delivery.deleteMany({
-    where: { AND: [where, { status: { in: ["queued", "retrying"] } }] },
+    where: { AND: [where, { status: { in: [...PENDING_STATUSES] } }] },
   });
 
   const deletionDeliveryIds: number[] = [];
   const customerId = who.customerIds[0];
   for (const request of brazeDeletionRequests([...externalIds], [...emailAddresses])) {
-    const row = await tx.delivery.create({
-      data: {
-        shop,
-        kind: "delete",
-        identifierType: request.external_ids ? "external_id" : "email",
-        customerKey: customerId ?? "",
-        shopifyCustomerId: customerId ?? null,
-        customerEmail: null,
-        payload: JSON.stringify(request),
-        note: "Erasure requested by Shopify (customers/redact).",
-        status: "queued",
-      },
-      select: { id: true },
+    const row = await enqueueUserDeletion(tx, {
+      shop,
+      identifierType: request.external_ids ? "external_id" : "email",
+      customerKey: customerId ?? "",
+      shopifyCustomerId: customerId ?? null,
+      payload: JSON.stringify(request),
     });
     deletionDeliveryIds.push(row.id);
   }
@@ -273,7 +285,10 @@ export async function redactCustomer(
   const purged = await tx.delivery.deleteMany({ where });
   const inbound = await tx.inboundMessage.deleteMany({ where: { shop, id: { in: inboundIds } } });
   const cache = await tx.shopifyCustomer.deleteMany({ where: cacheRowsOf(shop, who) });
-  const states = await tx.customerState.deleteMany({ where: { shop, customerKey: { in: stateKeysOf(who) } } });
+  const stateKeys = { shop, customerKey: { in: customerStateKeys(who) } };
+  const states = await tx.customerState.deleteMany({ where: stateKeys });
+  await tx.customerReviewSentiment.deleteMany({ where: stateKeys });
+  await tx.knownReview.deleteMany({ where: stateKeys });
   const reports = await tx.privacyRequest.findMany({
     where: {
       shop,

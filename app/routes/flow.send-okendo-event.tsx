@@ -1,12 +1,15 @@
 // Shopify Flow → this app: runtime URL of the "Send Okendo event to Braze" action. Authenticate, parse, hand over.
 // Flow treats only 200 as success; a 4xx fails the step and shows our message to the merchant; a 5xx is retried.
+// The edge has already read the body within its limit (app/edge/body-limits.ts).
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { authenticate } from "../shopify.server";
-import { BodyTooLarge, bodyTooLargeResponse, jsonResponse, readBodyWithLimit } from "../http/body.server";
+import prisma from "../db.server";
+import { jsonResponse } from "../http/responses";
+import { parseJson } from "../http/json";
+import { accept } from "../outbox/accept.server";
 import { ensureShop } from "../settings/braze-connection.server";
-import { isSignedByShopify, readFlowActionRun, runSendOkendoEvent } from "../flow/send-okendo-event.server";
-
-const MAX_BODY_BYTES = 1024 * 1024;
+import { isSignedByShopify } from "../shopify/flow-signature.server";
+import { authenticate } from "../shopify.server";
+import { interpretFlowRun, readFlowActionRun } from "../sources/flow";
 
 export function loader() {
   return jsonResponse(405, { error: "Shopify Flow POSTs action runs to this URL." }, { allow: "POST" });
@@ -14,25 +17,23 @@ export function loader() {
 
 export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== "POST") return loader();
-  let rawBody: string;
-  try {
-    rawBody = await readBodyWithLimit(request.clone(), MAX_BODY_BYTES);
-  } catch (error) {
-    if (error instanceof BodyTooLarge) return bodyTooLargeResponse();
-    throw error;
-  }
+  const rawBody = await request.clone().text();
   if (!isSignedByShopify(rawBody, request.headers.get("x-shopify-hmac-sha256"), process.env.SHOPIFY_API_SECRET ?? "")) {
     return jsonResponse(401, { error: "The request is not signed with this app's API secret." });
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody);
-  } catch {
-    return jsonResponse(400, { error: "The body is not valid JSON." });
-  }
-  const parsed = readFlowActionRun(body);
-  if (!parsed.ok) return jsonResponse(400, { error: "Not a Shopify Flow action request.", problems: parsed.problems });
+  const parsed = parseJson(rawBody);
+  if (!parsed.ok && parsed.problem === "syntax") return jsonResponse(400, { error: parsed.message });
+  if (!parsed.ok) return jsonResponse(422, { error: "The body is nested too deeply.", problems: [parsed.message] });
+  const run = readFlowActionRun(parsed.value);
+  if (!run.ok) return jsonResponse(400, { error: "Not a Shopify Flow action request.", problems: run.problems });
 
+  const known = await prisma.shop.findUnique({
+    where: { domain: run.run.shopDomain },
+    select: { uninstalledAt: true },
+  });
+  if (known?.uninstalledAt) {
+    return jsonResponse(410, { error: "This shop uninstalled the app: its Flow action no longer sends events." });
+  }
   let shopDomain: string;
   try {
     ({
@@ -49,7 +50,10 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 
   const shop = await ensureShop(shopDomain);
-  const result = await runSendOkendoEvent(shop, parsed.run, rawBody);
+  const result = await accept(
+    { shop, source: "flow", dedupeKey: run.run.actionRunId, rawBody },
+    interpretFlowRun(run.run),
+  );
   if (result.status === "invalid") {
     return jsonResponse(422, {
       error: `Okendo event not sent: ${result.problems.join("; ")}`,

@@ -23,8 +23,25 @@ export type ConnectResult =
 
 export const allowedExtraEndpoints = () => parseExtraEndpoints(process.env.BRAZE_EXTRA_ENDPOINTS);
 
+// The shop's row, created on its first visit. A shop that uninstalled the app and came back starts afresh: a new
+// Okendo URL and signing secret (the old URL stays closed), no secrets carried over from before.
 export async function ensureShop(shop: string) {
-  return prisma.shop.upsert({ where: { domain: shop }, create: { domain: shop }, update: {} });
+  const row = await prisma.shop.upsert({ where: { domain: shop }, create: { domain: shop }, update: {} });
+  if (!row.uninstalledAt) return row;
+  return prisma.shop.update({
+    where: { domain: shop },
+    data: {
+      uninstalledAt: null,
+      installedAt: new Date(),
+      okendoWebhookId: crypto.randomUUID(),
+      okendoSecretEncrypted: null,
+      previousSecretEncrypted: null,
+      previousSecretExpiresAt: null,
+      okendoProvidedSecretEncrypted: null,
+      deliveryPausedUntil: null,
+      deliveryPausedReason: null,
+    },
+  });
 }
 
 export async function brazeConnectionView(shop: string): Promise<BrazeConnectionView> {

@@ -4,8 +4,8 @@
 // EventDailyCount, written by the accepting transaction, so they outlive the outbox's retention.
 import type { Prisma } from "@prisma/client";
 import prisma from "../db.server";
-import { CATALOG, PRODUCT_GROUPS, isCatalogEventName, type CatalogEventName } from "../catalog/catalog";
-import type { ProductGroup } from "../catalog/types";
+import { CATALOG } from "../catalog/events";
+import { PRODUCT_GROUPS, isCatalogEventName, type CatalogEventName, type ProductGroup } from "../catalog/names";
 
 type Db = Prisma.TransactionClient | typeof prisma;
 

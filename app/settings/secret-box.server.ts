@@ -36,10 +36,6 @@ const TAG_BYTES = 16;
 export const MISSING_KEY_MESSAGE =
   "ENCRYPTION_KEY is not set. Generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64'))\"";
 
-// Development-only fallback so `npm run dev` works without setup. It is public
-// (it's in the source), so anything sealed with it is effectively plaintext.
-const INSECURE_DEV_KEY = Buffer.from("okendo-braze-dev-only-INSECURE!!", "utf8").toString("base64");
-
 interface Key {
   id: string;
   bytes: Buffer;
@@ -160,28 +156,43 @@ export function createSecretBox(encryptionKeys: string): SecretBox {
   };
 }
 
-let warnedAboutDevKey = false;
+// The process's box, built from ENCRYPTION_KEY. There is no fallback key: a key in the source would protect nothing,
+// so a process without a usable key refuses to start (server.mjs, worker.mjs call encryptionKeyProblem first); the
+// demo and the tests bring keys of their own.
+export type SecretBoxEnv = { readonly [name: string]: string | undefined };
 
-/**
- * Builds the box from ENCRYPTION_KEY. Production refuses to start without it;
- * elsewhere a fixed, public development key is used with a one-time warning.
- */
-// Only the two variables read here, so callers (and tests) can pass a plain
-// object; NodeJS.ProcessEnv is assignable to it.
-export type SecretBoxEnv = { readonly NODE_ENV?: string; readonly ENCRYPTION_KEY?: string };
+let current: { keys: string; box: SecretBox } | undefined;
 
 export function secretBoxFromEnv(env: SecretBoxEnv = process.env): SecretBox {
-  const configured = env.ENCRYPTION_KEY?.trim();
-  if (configured) return createSecretBox(configured);
-  if (env.NODE_ENV === "production") throw new Error(MISSING_KEY_MESSAGE);
-  if (!warnedAboutDevKey) {
-    warnedAboutDevKey = true;
-    console.warn(
-      "[secret-box] ENCRYPTION_KEY is not set; using the INSECURE built-in development key. " +
-        "Never use this outside local development.",
-    );
+  const keys = env.ENCRYPTION_KEY?.trim() ?? "";
+  if (current?.keys !== keys) current = { keys, box: createSecretBox(keys) };
+  return current.box;
+}
+
+// Why ENCRYPTION_KEY cannot be used, in one line (never the key itself), or null.
+export function encryptionKeyProblem(env: SecretBoxEnv = process.env): string | null {
+  try {
+    secretBoxFromEnv(env);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
   }
-  return createSecretBox(INSECURE_DEV_KEY);
+}
+
+// Opening the same sealed value again (a signing secret on every webhook, the Braze key on every turn) costs an
+// AES-GCM decryption and key parsing each time; the plaintext is kept per sealed value instead. Bounded: the oldest
+// entries go first when it is full.
+const OPENED_LIMIT = 10_000;
+const opened = new Map<string, string>();
+
+export function openSealed(sealed: string, context: string, box: SecretBox = secretBoxFromEnv()): string {
+  const cacheKey = `${context}\u0000${sealed}`;
+  const cached = opened.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const plaintext = box.open(sealed, context);
+  if (opened.size >= OPENED_LIMIT) opened.delete(opened.keys().next().value!);
+  opened.set(cacheKey, plaintext);
+  return plaintext;
 }
 
 /** A fresh key for ENCRYPTION_KEY: base64 of 32 random bytes. */

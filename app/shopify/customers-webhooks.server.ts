@@ -1,7 +1,7 @@
 // Shopify's customers/create, customers/update and customers/delete webhooks keep the per-shop email ↔ customer ID
 // cache that identity resolution reads (app/identity). They are not forwarded to Braze as events.
 import type { Prisma } from "@prisma/client";
-import { normalizeEmail, normalizeShopifyCustomerId } from "../catalog/types";
+import { normalizeEmail, normalizeShopifyCustomerId } from "../catalog/messages";
 import { forgetCustomer, rememberCustomer } from "../identity/shopify-customers.server";
 
 type Tx = Prisma.TransactionClient;

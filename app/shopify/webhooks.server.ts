@@ -1,10 +1,11 @@
 // Effects of Shopify's app and privacy webhooks. Each delivery is applied once: a redelivery (same event id)
 // finds its receipt and changes nothing.
-import { Prisma } from "@prisma/client";
+import type { Prisma } from "@prisma/client";
 import { InvalidShopError } from "@shopify/shopify-api";
 import prisma from "../db.server";
 import { authenticate } from "../shopify.server";
 import { withoutCredentials } from "../settings/braze-connection.server";
+import { cancelUnsent } from "../outbox/transitions.server";
 import { customerDataReport, redactCustomer, subjectOf } from "../privacy/customer-data.server";
 
 type Tx = Prisma.TransactionClient;
@@ -35,33 +36,34 @@ export function webhookMethodNotAllowed() {
   return new Response(null, { status: 405, headers: { allow: "POST" } });
 }
 
+// The receipt is written with INSERT … ON CONFLICT DO NOTHING, which both databases answer with a row count: a
+// redelivery is recognised without an error (an error's class differs between the two Prisma clients, and on Postgres
+// it would also abort the transaction).
 export async function applyOnce(
   webhook: ShopifyWebhook,
   effect: (tx: Tx) => Promise<void>,
 ): Promise<"applied" | "duplicate"> {
-  try {
-    await prisma.$transaction(
-      async (tx) => {
-        await tx.shopifyWebhookReceipt.create({
-          data: { eventId: webhook.eventId, shop: webhook.shop, topic: webhook.topic },
-        });
-        await effect(tx);
-      },
-      { timeout: 30_000 },
-    ); // a redaction of a busy customer can take longer than Prisma's 5 s default
-    return "applied";
-  } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return "duplicate";
-    throw error;
-  }
+  return prisma.$transaction(
+    async (tx) => {
+      const recorded = await tx.$executeRaw`
+        INSERT INTO "ShopifyWebhookReceipt" ("shop", "eventId", "topic", "receivedAt")
+        VALUES (${webhook.shop}, ${webhook.eventId}, ${webhook.topic}, ${new Date()})
+        ON CONFLICT ("shop", "eventId") DO NOTHING`;
+      if (recorded === 0) return "duplicate";
+      await effect(tx);
+      return "applied";
+    },
+    { timeout: 30_000 }, // a redaction of a busy customer can take longer than Prisma's 5 s default
+  );
 }
 
-// The merchant removed the app: forget its sessions and Braze key so nothing is forwarded any more. Deliveries not
-// sent yet stay queued (the worker only serves connected shops): they go out if the merchant reinstalls and
-// reconnects, and shop/redact removes them 48 hours after uninstall otherwise.
+// The merchant removed the app: forget its sessions and Braze key, cancel what was not sent yet, and close the shop's
+// ingress — its Okendo and Flow URLs answer 410 and store nothing from now on. A reinstall starts afresh, with a new
+// URL and signing secret (ensureShop). Everything else goes when Shopify's shop/redact arrives, 48 hours later.
 export async function appUninstalled(tx: Tx, shop: string) {
   await tx.session.deleteMany({ where: { shop } });
-  await tx.shop.updateMany({ where: { domain: shop }, data: withoutCredentials });
+  await tx.shop.updateMany({ where: { domain: shop }, data: { ...withoutCredentials, uninstalledAt: new Date() } });
+  await cancelUnsent(tx, shop, "Not sent: the shop uninstalled the app.");
 }
 
 export async function scopesUpdated(tx: Tx, shop: string, payload: unknown) {
@@ -79,6 +81,8 @@ export async function shopRedacted(tx: Tx, shop: string) {
   await tx.inboundMessage.deleteMany({ where: { shop } });
   await tx.shopifyCustomer.deleteMany({ where: { shop } });
   await tx.customerState.deleteMany({ where: { shop } });
+  await tx.customerReviewSentiment.deleteMany({ where: { shop } });
+  await tx.knownReview.deleteMany({ where: { shop } });
   await tx.eventSetting.deleteMany({ where: { shop } });
   await tx.eventDailyCount.deleteMany({ where: { shop } });
   await tx.shop.deleteMany({ where: { domain: shop } });

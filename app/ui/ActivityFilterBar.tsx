@@ -1,6 +1,6 @@
 import { useLocation, useNavigation, useSearchParams } from "@remix-run/react";
 import { BlockStack, ChoiceList, Filters, TextField } from "@shopify/polaris";
-import { CATALOG_EVENT_NAMES } from "../catalog/catalog";
+import { CATALOG_EVENT_NAMES } from "../catalog/names";
 import {
   ATTRIBUTE_UPDATES,
   DELIVERY_STATUSES,

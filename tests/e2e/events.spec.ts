@@ -1,7 +1,7 @@
 // The settings screen's operations: per-event switches (a switched-off event is stored as skipped and never sent),
 // received counts, "Send test events" with per-event results, and the connection-health banners.
 import type { Page } from "@playwright/test";
-import { CATALOG_EVENT_NAMES } from "../../app/catalog/catalog.ts";
+import { CATALOG_EVENT_NAMES } from "../../app/catalog/names.ts";
 import { createShop, postOkendo, waitFor, type TestShop } from "../support/okendo.ts";
 import { test, expect, simulatorControl, screenshot } from "./fixtures";
 

@@ -2,7 +2,7 @@
 // and the bad signature not delivered, and Ctrl-C must leave nothing running.
 import { spawn } from "node:child_process";
 import { expect, it } from "vitest";
-import { CATALOG_EVENT_NAMES } from "../../app/catalog/catalog.ts";
+import { CATALOG_EVENT_NAMES } from "../../app/catalog/names.ts";
 import { freePort } from "../support/app-server.ts";
 
 function runDemo(args: string[], port: number) {

@@ -21,6 +21,7 @@ it("kill -9 during traffic: every acknowledged event is delivered, duplicates st
   const env = {
     BRAZE_EXTRA_ENDPOINTS: simulator.url,
     DELIVERY_LEASE_MS: "1500",
+    DELIVERY_REQUEST_TIMEOUT_MS: "750",
     DELIVERY_POLL_MS: "50",
     DELIVERY_CONCURRENCY: "2",
   };

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@prisma/client";
 import { getHmac } from "@shopify/shopify-api/test-helpers";
-import { CATALOG_EVENT_NAMES } from "../../app/catalog/catalog.ts";
+import { CATALOG_EVENT_NAMES } from "../../app/catalog/names.ts";
 import type { AppServer } from "../support/app-server.ts";
 import type { BrazeSimulator } from "../support/braze-simulator.ts";
 import { startPipeline, type Pipeline } from "../support/pipeline.ts";
@@ -94,6 +94,22 @@ describe("a run of the action", () => {
     expect(inbound).toMatchObject({ source: "flow", status: "mapped" });
   });
 
+  it.each([
+    ["lower case", "okendo loyalty points awarded"],
+    ["extra spaces", "  Okendo  Loyalty Points   Awarded "],
+    ["the slug", "okendo-loyalty-points-awarded"],
+  ])("accepts the event name typed with %s", async (_, typed) => {
+    const shop = await createShop(db, { brazeUrl: simulator.url, identifyByCustomerId: false });
+    const email = `sloppy-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const response = await runAction(shop.domain, { email, event: typed, properties: '{"points": 50}' });
+    expect(response.status).toBe(200);
+    const [event] = await waitFor(() => {
+      const found = eventsFor(email);
+      return found.length > 0 && found;
+    });
+    expect(event).toMatchObject({ name: "Okendo Loyalty Points Awarded", properties: { points: 50 } });
+  });
+
   it("is sent once when Flow retries the same action_run_id", async () => {
     const shop = await createShop(db, { brazeUrl: simulator.url, identifyByCustomerId: false });
     const actionRunId = crypto.randomUUID();
@@ -156,15 +172,15 @@ describe("a refused run", () => {
     expect(response.status).toBe(401);
   });
 
-  it("with an event name that is not in the catalog gets 422 naming the problem, and nothing is stored", async () => {
+  it('with an event name that is a near miss gets 422 with "did you mean", and nothing is stored', async () => {
     const shop = await createShop(db, { brazeUrl: simulator.url });
-    const response = await runAction(shop.domain, { email: "x@example.com", event: "Okendo review created" });
+    const response = await runAction(shop.domain, { email: "x@example.com", event: "Okendo Reveiw Created" });
     expect(response.status).toBe(422);
     const body = (await response.json()) as { error: string; problems: string[] };
     expect(body.problems).toEqual([
-      'Okendo event: "Okendo review created" is not a catalog event name (names are case-sensitive; did you mean "Okendo Review Created"?)',
+      'Okendo event: "Okendo Reveiw Created" is not one of Okendo\'s events (did you mean "Okendo Review Created"?)',
     ]);
-    expect(body.error).toContain("Okendo review created");
+    expect(body.error).toContain("Okendo Reveiw Created");
     expect(await db.inboundMessage.count({ where: { shop: shop.domain } })).toBe(0);
     expect(await db.delivery.count({ where: { shop: shop.domain } })).toBe(0);
   });

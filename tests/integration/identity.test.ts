@@ -75,13 +75,45 @@ describe("Shopify Customer ID toggle on", () => {
     expect(row.note).toContain("No Shopify customer has this email");
   });
 
-  it("falls back to the email identifier when the Shopify look-up fails, and says so", async () => {
+  it("waits while Shopify's look-up fails — never falling back to the email identifier — then sends with the ID", async () => {
     const shop = await createShop(db, { brazeUrl: simulator.url, identifyByCustomerId: true });
     shopifyAdmin.failWith = 500;
-    const event = await sentToBraze(shop, { email: "cy@example.com" });
-    expect(event.email).toBe("cy@example.com");
-    const row = await db.delivery.findFirstOrThrow({ where: { shop: shop.domain, kind: "event" } });
-    expect(row.note).toContain("Shopify customer look-up failed");
+    const body = surveyFrom({ email: "cy@example.com" });
+    const { response, json } = await postOkendo(app.url, shop, body);
+    // Answered at once: the look-up is the worker's, not the request's.
+    expect(response.status).toBe(200);
+    expect(json).toEqual({ status: "accepted", deliveries: 2 });
+
+    const waiting = await waitFor(async () => {
+      const rows = await db.delivery.findMany({ where: { shop: shop.domain, status: "waiting_identity" } });
+      return rows.length === 2 && rows.every((row) => row.attempts >= 2) && rows;
+    });
+    expect(waiting.map((row) => row.lastError)).toEqual([
+      expect.stringContaining("Shopify customer look-up failed"),
+      expect.stringContaining("Shopify customer look-up failed"),
+    ]);
+    const surveyId = body.properties.survey_id;
+    const sent = () =>
+      simulator.events().filter((event) => (event.properties as { survey_id?: string }).survey_id === surveyId);
+    expect(sent()).toEqual([]);
+
+    shopifyAdmin.failWith = null;
+    shopifyAdmin.customers.set(shop.domain, [{ id: "8124", email: "cy@example.com" }]);
+    const [event] = await waitFor(() => sent().length > 0 && sent());
+    expect(event!.external_id).toBe("8124");
+    expect(identifiersOf(event!)).toEqual(["external_id"]);
+    expect(simulator.attributes().filter((object) => object.external_id === "8124")).toEqual([
+      expect.objectContaining({ email: "cy@example.com", okendo_latest_nps: 10 }),
+    ]);
+  });
+
+  it("does not take another customer Shopify's loose search returns for the one asked about", async () => {
+    const shop = await createShop(db, { brazeUrl: simulator.url, identifyByCustomerId: true });
+    // Shopify's customer search matches parts of addresses: asking for an@… also finds dan@….
+    shopifyAdmin.customers.set(shop.domain, [{ id: "8125", email: "dan@example.com" }]);
+    const event = await sentToBraze(shop, { email: "an@example.com" });
+    expect(event.email).toBe("an@example.com");
+    expect(identifiersOf(event)).toEqual([]);
   });
 });
 

@@ -57,7 +57,10 @@ async function sendOkendo(shop: TestShop, body: unknown) {
 }
 
 const settled = (shop: string) =>
-  waitFor(async () => (await db.delivery.count({ where: { shop, status: { in: ["queued", "retrying"] } } })) === 0);
+  waitFor(
+    async () =>
+      (await db.delivery.count({ where: { shop, status: { in: ["queued", "retrying", "waiting_identity"] } } })) === 0,
+  );
 
 async function privacyRequest(shop: string, topic: string) {
   return db.privacyRequest.findFirstOrThrow({ where: { shop, topic }, orderBy: { id: "desc" } });
@@ -285,14 +288,22 @@ describe("shop/redact", () => {
 });
 
 describe("app/uninstalled", () => {
-  it("leaves deliveries that were not sent yet in place, waiting for a reconnect", async () => {
+  it("cancels what was not sent yet, keeping it visible, and closes the shop's Okendo URL (410, nothing stored)", async () => {
     const shop = await createShop(db); // not connected to Braze: everything waits
     await sendOkendo(shop, envelope({ shopifyCustomerId: "8501" }, "Enrolled in Okendo Loyalty"));
     const waiting = await db.delivery.count({ where: { shop: shop.domain, status: "queued" } });
     expect(waiting).toBeGreaterThan(0);
 
     await deliverShopify("app/uninstalled", shop.domain, { domain: shop.domain });
-    expect(await db.delivery.count({ where: { shop: shop.domain, status: "queued" } })).toBe(waiting);
-    expect(await db.inboundMessage.count({ where: { shop: shop.domain } })).toBe(1);
+    expect(await db.delivery.count({ where: { shop: shop.domain, status: "queued" } })).toBe(0);
+    const cancelled = await db.delivery.findMany({ where: { shop: shop.domain, status: "cancelled" } });
+    expect(cancelled).toHaveLength(waiting);
+    expect(cancelled[0]!.lastError).toBe("Not sent: the shop uninstalled the app.");
+
+    const before = { inbound: await db.inboundMessage.count(), deliveries: await db.delivery.count() };
+    const { response, json } = await postOkendo(app.url, shop, envelope({ email: "late@example.com" }));
+    expect(response.status).toBe(410);
+    expect(json).toEqual({ error: expect.stringContaining("uninstalled the app") });
+    expect({ inbound: await db.inboundMessage.count(), deliveries: await db.delivery.count() }).toEqual(before);
   });
 });

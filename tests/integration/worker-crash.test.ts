@@ -40,7 +40,12 @@ it("kill -9 of a worker mid-batch: every event is delivered, at most the in-flig
   }
 
   simulator.setLatency(1_000); // keeps each request in flight long enough to kill the worker during one
-  const workerEnv = { DELIVERY_LEASE_MS: "2000", DELIVERY_POLL_MS: "50", DELIVERY_CONCURRENCY: "1" };
+  const workerEnv = {
+    DELIVERY_LEASE_MS: "3000",
+    DELIVERY_REQUEST_TIMEOUT_MS: "1500", // the simulator's 1 s latency fits, and the lease outlasts the request
+    DELIVERY_POLL_MS: "50",
+    DELIVERY_CONCURRENCY: "1",
+  };
   const doomed = startWorkerProcess(app, workerEnv);
   workers.push(doomed);
   await waitFor(() => simulator.requests.length >= 2); // the second batch is now in flight

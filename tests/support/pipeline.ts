@@ -138,9 +138,11 @@ export async function deliveryStatuses(db: PrismaClient, shop: string): Promise<
   return Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
 }
 
-// True once no row of the shop is still waiting to go out.
+// True once no row of the shop is still waiting to go out (queued, retrying, or waiting for its identifier).
 export async function settled(db: PrismaClient, shop: string): Promise<boolean> {
-  return (await db.delivery.count({ where: { shop, status: { in: ["queued", "retrying"] } } })) === 0;
+  return (
+    (await db.delivery.count({ where: { shop, status: { in: ["queued", "retrying", "waiting_identity"] } } })) === 0
+  );
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

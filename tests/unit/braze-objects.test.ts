@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { CATALOG, sampleEvent } from "../../app/catalog/catalog";
-import type { AttributeUpdate, CatalogEvent } from "../../app/catalog/types";
+import { CATALOG, sampleEvent } from "../../app/catalog/events";
+import type { AttributeUpdate, CatalogEvent } from "../../app/catalog/messages";
 import { toBrazeObjects, type BrazeObject } from "../../app/braze/objects";
 
 const JANE = { email: "jane.doe@example.com", shopifyCustomerId: "7001234567890", firstName: "Jane", lastName: "Doe" };

@@ -1,17 +1,14 @@
 import { describe, it, expect } from "vitest";
+import { ATTRIBUTE_KEYS, npsCategory, profileAttributeKey } from "../../app/catalog/attributes";
+import { CATALOG, catalogEntry, sampleEvent } from "../../app/catalog/events";
 import {
-  ATTRIBUTE_KEYS,
-  CATALOG,
   CATALOG_EVENT_NAMES,
   PRODUCT_GROUPS,
-  catalogEntry,
+  eventNamedLoosely,
   isCatalogEventName,
-  nextReviewStats,
-  npsCategory,
-  profileAttributeKey,
-  sampleEvent,
-  type ReviewStats,
-} from "../../app/catalog/catalog";
+  suggestEventName,
+} from "../../app/catalog/names";
+import { reviewTotalsAttributes } from "../../app/customers/review-totals";
 
 // Written out again on purpose: the catalog must match Braze's partner page letter for letter.
 const EXPECTED: Array<[string, string]> = [
@@ -223,64 +220,44 @@ describe("profileAttributeKey", () => {
   });
 });
 
-describe("nextReviewStats", () => {
-  it("starts from nothing", () => {
-    expect(nextReviewStats(undefined, { rating: 4, sentiment: "Positive" })).toEqual({
-      stats: { count: 1, ratingSum: 4, sentiments: { positive: { count: 1, lastSeen: 1 } } },
-      attributes: {
-        okendo_average_review_rating: 4,
-        okendo_number_of_reviews: 1,
-        okendo_average_review_sentiment: "positive",
-      },
-    });
+describe("names as people type them", () => {
+  it("finds an event whatever its casing, spacing or hyphens, and by its slug", () => {
+    for (const typed of [
+      "okendo review created",
+      " Okendo  Review Created ",
+      "OKENDO_REVIEW_CREATED",
+      "okendo-review-created",
+    ]) {
+      expect(eventNamedLoosely(typed), typed).toBe("Okendo Review Created");
+    }
+    expect(eventNamedLoosely("Okendo Reveiw Created")).toBeUndefined();
   });
 
-  it("rounds the average to 2 decimals and picks the most frequent sentiment", () => {
-    let stats: ReviewStats | undefined;
-    let attributes: Record<string, unknown> = {};
-    for (const review of [
-      { rating: 5, sentiment: "positive" },
-      { rating: 4, sentiment: "negative" },
-      { rating: 4, sentiment: "positive" },
-    ]) {
-      ({ stats, attributes } = nextReviewStats(stats, review));
-    }
-    expect(attributes).toEqual({
+  it("suggests the nearest name for a near miss, and nothing for what is no typo of one", () => {
+    expect(suggestEventName("Okendo Reveiw Created")).toBe("Okendo Review Created");
+    expect(suggestEventName("loyalty points awardd")).toBeUndefined();
+    expect(suggestEventName("completely different")).toBeUndefined();
+  });
+
+  it("does not compare a name far longer than any event's (the edit distance grows with the sender's input)", () => {
+    expect(suggestEventName("Okendo Review Created".repeat(50_000))).toBeUndefined();
+  });
+});
+
+describe("review totals as attributes", () => {
+  it("rounds the average to 2 decimals, counts the reviews and names the sentiment", () => {
+    expect(reviewTotalsAttributes({ count: 3, ratingSum: 13, sentiment: "positive" })).toEqual({
       okendo_average_review_rating: 4.33,
       okendo_number_of_reviews: 3,
       okendo_average_review_sentiment: "positive",
     });
   });
 
-  it("breaks a sentiment tie in favour of the most recent", () => {
-    const first = nextReviewStats(undefined, { rating: 5, sentiment: "positive" });
-    const second = nextReviewStats(first.stats, { rating: 2, sentiment: "negative" });
-    expect(second.attributes.okendo_average_review_sentiment).toBe("negative");
-    const third = nextReviewStats(second.stats, { rating: 5, sentiment: "positive" });
-    expect(third.attributes.okendo_average_review_sentiment).toBe("positive");
-  });
-
-  it("leaves out the sentiment until one is seen, and ignores a review without a usable rating", () => {
-    const first = nextReviewStats(undefined, { rating: 3 });
-    expect(first.attributes).toEqual({ okendo_average_review_rating: 3, okendo_number_of_reviews: 1 });
-    const same = nextReviewStats(first.stats, { rating: Number.NaN, sentiment: "positive" });
-    expect(same).toEqual(first);
-    expect(nextReviewStats(undefined, { rating: Number.NaN })).toEqual({
-      stats: { count: 0, ratingSum: 0, sentiments: {} },
-      attributes: {},
-    });
-  });
-
-  it("does not change the previous stats and survives a JSON round trip", () => {
-    const first = nextReviewStats(undefined, { rating: 5, sentiment: "positive" });
-    const snapshot = structuredClone(first.stats);
-    const stored = JSON.parse(JSON.stringify(first.stats)) as ReviewStats;
-    const next = nextReviewStats(stored, { rating: 1, sentiment: "positive" });
-    expect(first.stats).toEqual(snapshot);
-    expect(next.attributes).toEqual({
+  it("leaves out the sentiment until one was seen, and says nothing before the first rated review", () => {
+    expect(reviewTotalsAttributes({ count: 1, ratingSum: 3, sentiment: null })).toEqual({
       okendo_average_review_rating: 3,
-      okendo_number_of_reviews: 2,
-      okendo_average_review_sentiment: "positive",
+      okendo_number_of_reviews: 1,
     });
+    expect(reviewTotalsAttributes({ count: 0, ratingSum: 0, sentiment: null })).toEqual({});
   });
 });

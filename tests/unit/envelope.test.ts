@@ -2,8 +2,9 @@ import { describe, it, expect } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CATALOG, catalogEntry } from "../../app/catalog/catalog";
-import { isEventEnvelope, parseEventEnvelope, suggestEventName } from "../../app/okendo/envelope";
+import { CATALOG, catalogEntry } from "../../app/catalog/events";
+import { suggestEventName } from "../../app/catalog/names";
+import { isEventEnvelope, parseEventEnvelope } from "../../app/sources/envelope";
 import { toBrazeObjects } from "../../app/braze/objects";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/envelopes", import.meta.url));

@@ -3,6 +3,8 @@ import { createHash, randomBytes } from "node:crypto";
 import {
   createSecretBox,
   generateEncryptionKey,
+  encryptionKeyProblem,
+  openSealed,
   secretBoxFromEnv,
   SecretBoxError,
 } from "../../app/settings/secret-box.server";
@@ -205,28 +207,36 @@ describe("key format", () => {
 describe("secretBoxFromEnv", () => {
   it("uses ENCRYPTION_KEY", () => {
     const sealed = createSecretBox(OLD_KEY).seal(SECRET, SHOP);
-    const box = secretBoxFromEnv({ NODE_ENV: "production", ENCRYPTION_KEY: `${NEW_KEY},${OLD_KEY}` });
+    const box = secretBoxFromEnv({ ENCRYPTION_KEY: `${NEW_KEY},${OLD_KEY}` });
     expect(box.open(sealed, SHOP)).toBe(SECRET);
     expect(box.needsRotation(sealed)).toBe(true);
   });
 
-  it("throws a clear message in production when ENCRYPTION_KEY is missing", () => {
+  it("has no key to fall back on, whatever NODE_ENV says: a key in the source would protect nothing", () => {
     const message =
       "ENCRYPTION_KEY is not set. Generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64'))\"";
-    expect(() => secretBoxFromEnv({ NODE_ENV: "production" })).toThrow(message);
-    expect(() => secretBoxFromEnv({ NODE_ENV: "production", ENCRYPTION_KEY: "  " })).toThrow(message);
+    for (const env of [{}, { NODE_ENV: "development" }, { NODE_ENV: "production" }, { ENCRYPTION_KEY: "  " }]) {
+      expect(() => secretBoxFromEnv(env), JSON.stringify(env)).toThrow(message);
+      expect(encryptionKeyProblem(env)).toBe(message);
+    }
   });
 
-  it("falls back to the development key outside production, warning once", () => {
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    const a = secretBoxFromEnv({ NODE_ENV: "development" });
-    const b = secretBoxFromEnv({});
-    expect(b.open(a.seal(SECRET, SHOP), SHOP)).toBe(SECRET); // fixed key: stable across restarts
-    expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0]![0])).toMatch(
-      /ENCRYPTION_KEY is not set; using the INSECURE built-in development key/,
-    );
-    // A production box with a real key can't read dev-key values.
-    expect(() => createSecretBox(OLD_KEY).open(a.seal(SECRET, SHOP), SHOP)).toThrow(SecretBoxError);
+  it("says in one line why a key cannot be used, without the key", () => {
+    const almost = randomBytes(31).toString("base64");
+    expect(encryptionKeyProblem({ ENCRYPTION_KEY: almost })).toMatch(/^ENCRYPTION_KEY entry #1 is not a valid key/);
+    expect(encryptionKeyProblem({ ENCRYPTION_KEY: almost })).not.toContain(almost);
+    expect(encryptionKeyProblem({ ENCRYPTION_KEY: NEW_KEY })).toBeNull();
+  });
+});
+
+describe("openSealed", () => {
+  it("opens a sealed value once and keeps the plaintext for the same value and context", () => {
+    const box = createSecretBox(NEW_KEY);
+    const sealed = box.seal(SECRET, SHOP);
+    const open = vi.spyOn(box, "open");
+    expect(openSealed(sealed, SHOP, box)).toBe(SECRET);
+    expect(openSealed(sealed, SHOP, box)).toBe(SECRET);
+    expect(open).toHaveBeenCalledTimes(1);
+    expect(() => openSealed(sealed, OTHER_SHOP, box)).toThrow(SecretBoxError);
   });
 });

@@ -14,12 +14,14 @@
 // `customer_id` is accepted too. `action_run_id` is stable across Flow's retries: it is the dedupe key.
 //
 // The fields are turned into the documented event envelope and validated by the same code as the Okendo
-// ingress, so a Flow run and an envelope POST produce identical Braze objects.
-import { createHmac, timingSafeEqual } from "node:crypto";
-import type { Shop } from "@prisma/client";
+// ingress, so a Flow run and an envelope POST produce identical Braze objects. The event field forgives what
+// people type: any casing and spacing, hyphens, and the catalog's slugs name the same event; a near miss fails the
+// run with "did you mean …".
 import { z } from "zod";
-import { parseEventEnvelope } from "../okendo/envelope";
-import { accept, type Accepted } from "../outbox/accept.server";
+import { CATALOG_EVENT_NAMES, eventNamedLoosely, suggestEventName, type CatalogEventName } from "../catalog/names";
+import { MAX_JSON_DEPTH, parseJson } from "../http/json";
+import { parseEventEnvelope } from "./envelope";
+import type { Interpretation } from "./interpretation";
 
 export const FLOW_ACTION_HANDLE = "send-okendo-event-to-braze";
 
@@ -36,17 +38,6 @@ export interface FlowActionRun {
   actionRunId: string;
   fields: Record<string, unknown>;
   customerId: unknown;
-}
-
-export type FlowRunResult = Accepted | { status: "invalid"; problems: string[] };
-
-// authenticate.flow (shopify-app-remix 6.0.1) answers 400 for every request it refuses, a bad signature included.
-// Shopify asks apps to refuse unsigned requests with 401, so the route checks the signature first with this.
-export function isSignedByShopify(rawBody: string, hmacHeader: string | null, apiSecret: string): boolean {
-  if (!hmacHeader || rawBody.length === 0) return false;
-  const expected = createHmac("sha256", apiSecret).update(rawBody, "utf8").digest();
-  const given = Buffer.from(hmacHeader, "base64");
-  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 const FlowRequestSchema = z.object({
@@ -94,15 +85,15 @@ function parsePropertiesField(
     return { ok: false, problem: `${LABEL.properties}: must be a JSON object such as {"rating": 5}` };
   const text = value.trim();
   if (text === "") return { ok: true, properties: {} };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
+  const parsed = parseJson(text, MAX_JSON_DEPTH - 2); // the field sits two levels down in the request body
+  if (!parsed.ok && parsed.problem === "depth") return { ok: false, problem: `${LABEL.properties}: ${parsed.message}` };
+  if (!parsed.ok) {
     return {
       ok: false,
-      problem: `${LABEL.properties}: is not valid JSON (${(error as Error).message}). Write a JSON object such as {"rating": 5, "product_name": "Serum"}.`,
+      problem: `${LABEL.properties}: is not valid JSON. Write a JSON object such as {"rating": 5, "product_name": "Serum"}.`,
     };
   }
+  const json = parsed.value;
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
     const got = json === null ? "null" : Array.isArray(json) ? "an array" : `a ${typeof json}`;
     return { ok: false, problem: `${LABEL.properties}: must be a JSON object such as {"rating": 5}, not ${got}` };
@@ -126,26 +117,41 @@ function inFlowTerms(problem: string): string {
 
 // Flow's payload has no time of its own: the event happened when the workflow ran this step, i.e. now. A retry
 // of the same run is deduplicated before it gets here, so the first receipt's time is the one kept.
-export function envelopeFromFlowRun(run: FlowActionRun, now: Date = new Date()) {
+// The event field, as people type it: any casing or spacing and the slugs name the same event. Not a catalog event:
+// the problem in the merchant's words, with the nearest name when one is close.
+function eventField(value: unknown): { name?: CatalogEventName; problem?: string } {
+  if (typeof value !== "string" || value.trim() === "") return {}; // the envelope says what is missing
+  const name = eventNamedLoosely(value);
+  if (name) return { name };
+  const suggestion = suggestEventName(value);
+  const quoted = value.length > 80 ? `${JSON.stringify(value.slice(0, 80))}…` : JSON.stringify(value);
+  const hint = suggestion
+    ? `did you mean ${JSON.stringify(suggestion)}?`
+    : `use one of ${CATALOG_EVENT_NAMES.map((n) => JSON.stringify(n)).join(", ")}`;
+  return { problem: `${LABEL.event}: ${quoted} is not one of Okendo's events (${hint})` };
+}
+
+export function interpretFlowRun(run: FlowActionRun, now: Date = new Date()): Interpretation {
   const properties = parsePropertiesField(run.fields.properties);
+  const event = eventField(run.fields.event);
   const envelope = {
-    event: run.fields.event,
+    event: event.name ?? (event.problem ? CATALOG_EVENT_NAMES[0] : run.fields.event),
     occurredAt: now.toISOString(),
     customer: { email: run.fields.email, shopifyCustomerId: run.customerId },
     properties: properties.ok ? properties.properties : {},
   };
   const parsed = parseEventEnvelope(envelope);
   const problems = [
+    ...(event.problem ? [event.problem] : []),
     ...(properties.ok ? [] : [properties.problem]),
     ...(parsed.ok ? [] : parsed.problems.map(inFlowTerms)),
   ];
-  if (problems.length > 0 || !parsed.ok) return { ok: false as const, problems };
-  return { ok: true as const, event: parsed.event };
+  if (problems.length > 0 || !parsed.ok) return { kind: "invalid", problems };
+  return { kind: "mapped", messages: [parsed.event] };
 }
 
-export async function runSendOkendoEvent(shop: Shop, run: FlowActionRun, rawBody: string): Promise<FlowRunResult> {
-  const inbound = { shop, source: "flow" as const, dedupeKey: run.actionRunId, rawBody };
-  const built = envelopeFromFlowRun(run);
-  if (!built.ok) return { status: "invalid", problems: built.problems };
-  return accept(inbound, { kind: "mapped", messages: [built.event] });
+// A stored run (the activity page's retry) read again with today's mapping, at the time it was received.
+export function interpretStoredFlowRun(body: unknown, receivedAt: Date): Interpretation {
+  const run = readFlowActionRun(body);
+  return run.ok ? interpretFlowRun(run.run, receivedAt) : { kind: "invalid", problems: run.problems };
 }

@@ -9,9 +9,11 @@
 // People write these by hand, so every problem names its JSON path and says how to fix it; the
 // ingress answers them in a 422 and stores nothing.
 import { z } from "zod";
-import { CATALOG_EVENT_NAMES, catalogEntry, isCatalogEventName, type CatalogEventName } from "../catalog/catalog";
-import { normalizeEmail, normalizeShopifyCustomerId, type CatalogEvent, type CustomerRef } from "../catalog/types";
+import { catalogEntry } from "../catalog/events";
+import { normalizeEmail, normalizeShopifyCustomerId, type CatalogEvent, type CustomerRef } from "../catalog/messages";
+import { CATALOG_EVENT_NAMES, isCatalogEventName, suggestEventName, type CatalogEventName } from "../catalog/names";
 import { BRAZE_IDENTIFIER_KEYS } from "../braze/objects";
+import type { Interpretation } from "./interpretation";
 
 export type EnvelopeResult = { ok: true; event: CatalogEvent } | { ok: false; problems: string[] };
 
@@ -20,39 +22,15 @@ const CUSTOMER_NEEDS = "an object with an email or a shopifyCustomerId";
 
 // --- event name -------------------------------------------------------------------------------
 
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
-// The usual mistakes are case ("Okendo review created") and small typos; suggest only when the
-// nearest name is close enough that the suggestion is obviously what was meant.
-export function suggestEventName(input: string): CatalogEventName | undefined {
-  const loose = (s: string) => s.trim().replace(/\s+/g, " ").toLowerCase();
-  const wanted = loose(input);
-  if (wanted === "") return undefined;
-  let best: [CatalogEventName, number] | undefined;
-  for (const name of CATALOG_EVENT_NAMES) {
-    const distance = editDistance(wanted, loose(name));
-    if (!best || distance < best[1]) best = [name, distance];
-  }
-  return best && best[1] <= Math.max(2, Math.floor(wanted.length / 5)) ? best[0] : undefined;
-}
-
 function unknownEventProblem(input: string): string {
   const suggestion = suggestEventName(input);
   const hint = suggestion
     ? `did you mean ${JSON.stringify(suggestion)}?`
     : `use one of ${CATALOG_EVENT_NAMES.map((n) => JSON.stringify(n)).join(", ")}`;
-  return `${JSON.stringify(input)} is not a catalog event name (names are case-sensitive; ${hint})`;
+  // Echo a bounded part of what was sent: the answer must not grow with the sender's input.
+  const quoted =
+    input.length > 80 ? `${JSON.stringify(input.slice(0, 80))}… (${input.length} characters)` : JSON.stringify(input);
+  return `${quoted} is not a catalog event name (names are case-sensitive; ${hint})`;
 }
 
 // --- attributes ---------------------------------------------------------------------------------
@@ -239,4 +217,9 @@ export function parseEventEnvelope(body: unknown): EnvelopeResult {
       attributes: { ...catalogEntry(name).attributeEffects(properties), ...attributes },
     },
   };
+}
+
+export function interpretEnvelope(body: unknown): Interpretation {
+  const parsed = parseEventEnvelope(body);
+  return parsed.ok ? { kind: "mapped", messages: [parsed.event] } : { kind: "invalid", problems: parsed.problems };
 }

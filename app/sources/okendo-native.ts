@@ -1,35 +1,34 @@
-// Okendo's native webhook deliveries (Advanced plans and above) → normalized messages.
+// Okendo's native webhook deliveries (Advanced plans and above) → catalog messages.
 //
-// Public facts: the object is under `resource`, there is a `sequenceNumber`, topics look like
-// `review.create`, and the resource types are review, loyalty_customer and three loyalty
-// transaction types. The rest of the delivery envelope and most field names of the loyalty objects
-// are NOT public, so this parser is tolerant: it looks for the topic in every plausible place,
-// accepts camelCase and snake_case field names, and never throws on input. What it cannot map is
-// reported as "unmapped" with a reason, so the ingress stores it instead of dropping it.
+// Public facts: the object is under `resource`, there is a `sequenceNumber`, and the resource types are review,
+// loyalty_customer and three loyalty transaction types with create/update/delete topics. The published example
+// (review.create on docs.okendo.io/webhooks/topics) carries NO topic, so the topic comes from, in order: the URL the
+// subscription was created with (/webhooks/okendo/<id>/<resource type>.<action>), a topic-like field of the body when
+// a sender adds one, and the resource's own shape (a `reviewId` is a review). Most field names of the loyalty objects
+// are not public either, so this parser is tolerant: camelCase and snake_case, several plausible names, and it never
+// throws on input. What it cannot map is reported as "unmapped" with a reason, so the ingress stores it.
 import { z } from "zod";
-import { ATTRIBUTE_KEYS, catalogEntry, profileAttributeKey, toSnakeCase } from "../catalog/catalog";
-import type { CatalogEventName } from "../catalog/catalog";
+import { ATTRIBUTE_KEYS, profileAttributeKey } from "../catalog/attributes";
+import {
+  asRecord,
+  compact,
+  toBoolean as bool,
+  toIsoDate as isoDate,
+  toNumber as num,
+  toSnakeCase,
+  toText as text,
+  type Json,
+} from "../catalog/coerce";
+import { catalogEntry } from "../catalog/events";
 import {
   normalizeEmail,
   normalizeShopifyCustomerId,
   type AttributeUpdate,
   type CatalogEvent,
   type CustomerRef,
-  type NormalizedMessage,
-} from "../catalog/types";
-
-export interface NativeContext {
-  // The tier this app last saw for the customer, to tell a tier change from a balance update.
-  previousLoyaltyTier(customer: CustomerRef): Promise<string | undefined>;
-  // Clock for deliveries that carry no date of their own; defaults to the current time.
-  now?: () => Date;
-}
-
-export type NativeResult =
-  | { kind: "mapped"; messages: NormalizedMessage[]; loyaltyTier?: { customer: CustomerRef; tier: string } }
-  | { kind: "unmapped"; reason: string };
-
-type Json = Record<string, unknown>;
+} from "../catalog/messages";
+import type { CatalogEventName } from "../catalog/names";
+import type { Interpretation } from "./interpretation";
 
 export const NATIVE_RESOURCE_TYPES = [
   "review",
@@ -39,13 +38,15 @@ export const NATIVE_RESOURCE_TYPES = [
   "loyalty_adjustment_transaction",
 ] as const;
 export type NativeResourceType = (typeof NATIVE_RESOURCE_TYPES)[number];
-type Action = "create" | "update" | "delete";
+const ACTION_NAMES = ["create", "update", "delete"] as const;
+type Action = (typeof ACTION_NAMES)[number];
+
+// The topics this app subscribes to, one URL each (`<resource type>.<action>`).
+export const NATIVE_TOPICS: readonly string[] = NATIVE_RESOURCE_TYPES.flatMap((type) =>
+  ACTION_NAMES.map((action) => `${type}.${action}`),
+);
 
 // --- tolerant readers ---------------------------------------------------------------------------
-
-function asRecord(value: unknown): Json | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Json) : undefined;
-}
 
 // First present field among the names given, each also tried in snake_case.
 function pick(object: Json | undefined, ...names: string[]): unknown {
@@ -57,34 +58,6 @@ function pick(object: Json | undefined, ...names: string[]): unknown {
     }
   }
   return undefined;
-}
-
-function text(value: unknown): string | undefined {
-  if (typeof value === "number" && Number.isFinite(value)) return String(value);
-  if (typeof value !== "string") return undefined;
-  const trimmed = value.trim();
-  return trimmed === "" ? undefined : trimmed;
-}
-
-function num(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
-  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
-  return undefined;
-}
-
-function bool(value: unknown): boolean | undefined {
-  if (typeof value === "boolean") return value;
-  if (value === "true") return true;
-  if (value === "false") return false;
-  return undefined;
-}
-
-// ISO strings and epoch numbers (seconds or milliseconds) → ISO 8601 UTC.
-function isoDate(value: unknown): string | undefined {
-  let date: Date | undefined;
-  if (typeof value === "string" && value.trim() !== "") date = new Date(value.trim());
-  else if (typeof value === "number" && Number.isFinite(value)) date = new Date(value < 1e12 ? value * 1000 : value);
-  return date && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined;
 }
 
 // Okendo prefixes Shopify IDs ("shopify-123"); a Braze Liquid user wants the bare Shopify ID.
@@ -101,10 +74,6 @@ function email(value: unknown): string | undefined {
   const normalized = normalizeEmail(raw);
   // A malformed address would become a bad Braze identifier; better to identify by ID or not at all.
   return EmailSchema.safeParse(normalized).success ? normalized : undefined;
-}
-
-function compact(object: Json): Json {
-  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined));
 }
 
 // A tier may be a name or an object {name, ...}.
@@ -155,26 +124,39 @@ interface Topic {
   action?: Action;
 }
 
-// Reads "review.create", "review/created", "loyaltyCustomer.update", "okendo.review.create", or a
-// lone "create" / "review" from fields such as topic, type, resourceType and action.
-function findTopic(body: Json, resource: Json): Topic {
-  const words: string[] = [];
-  for (const field of TOPIC_FIELDS) {
-    const raw = text(pick(body, field));
-    if (raw) words.push(...raw.split(/[./:]/).map(toSnakeCase).filter(Boolean));
-  }
-  const topic: Topic = {};
-  topic.action = words.map((w) => ACTIONS.get(w)).find((a) => a !== undefined);
-  // A known resource type anywhere beats an unknown word (a namespace such as "okendo", a "webhook" type).
-  topic.resourceType = words.find((w) => RESOURCE_ALIASES.has(w)) ?? words.find((w) => !ACTIONS.has(w));
+function readTopic(raw: string): Topic {
+  const words = raw.split(/[./:]/).map(toSnakeCase).filter(Boolean);
+  return {
+    action: words.map((w) => ACTIONS.get(w)).find((a) => a !== undefined),
+    // A known resource type anywhere beats an unknown word (a namespace such as "okendo", a "webhook" type).
+    resourceType: words.find((w) => RESOURCE_ALIASES.has(w)) ?? words.find((w) => !ACTIONS.has(w)),
+  };
+}
 
-  // Last resort: recognise the object itself (only the review object's fields are public).
+// The resource's own shape, when nothing names it: only the review object's fields are public; loyalty
+// transactions are told apart by a kind field or their reward fields.
+function resourceTypeByShape(resource: Json): NativeResourceType | undefined {
+  if (pick(resource, "reviewId") !== undefined) return "review";
+  const kind = text(pick(resource, "transactionType", "kind"))?.toLowerCase();
+  if (kind === "earning" || kind === "redemption" || kind === "adjustment") return `loyalty_${kind}_transaction`;
+  if (pick(resource, "transactionId", "loyaltyTransactionId") !== undefined) {
+    if (pick(resource, "couponCode", "rewardName", "reward") !== undefined) return "loyalty_redemption_transaction";
+    return undefined; // a transaction, but which one cannot be told
+  }
+  if (pick(resource, "loyaltyCustomerId", "vipTierName", "vipTier", "pointsBalance") !== undefined)
+    return "loyalty_customer";
+  return undefined;
+}
+
+// The topic from the subscription's URL when it has one, else from fields such as topic, type, resourceType and
+// action ("review.create", "review/created", "loyaltyCustomer.update", "okendo.review.create", a lone "create"),
+// else from the resource's shape (with no action: see interpretNative for what each type does without one).
+function findTopic(body: Json, resource: Json, urlTopic: string | undefined): Topic {
+  if (urlTopic) return readTopic(urlTopic);
+  const words = TOPIC_FIELDS.flatMap((field) => text(pick(body, field)) ?? []).join(".");
+  const topic = readTopic(words);
   if (!topic.resourceType || !RESOURCE_ALIASES.has(topic.resourceType)) {
-    const kind = text(pick(resource, "transactionType"))?.toLowerCase();
-    if (pick(resource, "reviewId") !== undefined) topic.resourceType = "review";
-    else if (kind === "earning" || kind === "redemption" || kind === "adjustment") {
-      topic.resourceType = `loyalty_${kind}_transaction`;
-    }
+    topic.resourceType = resourceTypeByShape(resource) ?? topic.resourceType;
   }
   return topic;
 }
@@ -332,42 +314,28 @@ function memberProperties(member: LoyaltyMember): Json {
   });
 }
 
-async function mapLoyaltyCustomer(
-  resource: Json,
-  action: "create" | "update",
-  occurredAt: string,
-  context: NativeContext,
-): Promise<NativeResult> {
+// A member's create is their enrolment; an update (or a member delivery whose action is unknown) is an attribute
+// update of their status, balance and tier. The tier observed is remembered by the enrich step, which turns an
+// update whose tier differs from the remembered one into "Okendo Loyalty Tier Changed".
+function mapLoyaltyCustomer(resource: Json, action: "create" | "update", occurredAt: string): Interpretation {
   const customer = loyaltyCustomer(resource);
   if (!identified(customer)) {
     return { kind: "unmapped", reason: `loyalty_customer.${action} has no customer email or Shopify customer ID` };
   }
   const member = loyaltyMember(resource);
   const properties = memberProperties(member);
-  const remember = member.tier ? { loyaltyTier: { customer, tier: member.tier } } : {};
+  const observed = member.tier ? { observed: { loyaltyTier: member.tier } } : {};
 
   if (action === "create") {
     const event = catalogEvent("Enrolled in Okendo Loyalty", occurredAt, customer, properties, member.extraAttributes);
-    return { kind: "mapped", messages: [event], ...remember };
+    return { kind: "mapped", messages: [{ ...event, ...observed }] };
   }
-
   const attributes = {
     ...catalogEntry("Enrolled in Okendo Loyalty").attributeEffects(properties),
     ...member.extraAttributes,
   };
-  if (member.tier) {
-    // Only a tier we have seen before can have "changed": the first sight of a member is not a change.
-    const previous = await context.previousLoyaltyTier(customer);
-    if (previous !== undefined && previous !== member.tier) {
-      // One message, not an attribute update plus an event: the event carries the member's
-      // attributes, which saves Braze a second attribute object for the same profile.
-      const change = { tier: member.tier, previous_tier: previous };
-      const changed = catalogEvent("Okendo Loyalty Tier Changed", occurredAt, customer, change, attributes);
-      return { kind: "mapped", messages: [changed], ...remember };
-    }
-  }
-  const update: AttributeUpdate = { kind: "attributes", occurredAt, customer, attributes };
-  return { kind: "mapped", messages: [update], ...remember };
+  const update: AttributeUpdate = { kind: "attributes", occurredAt, customer, attributes, ...observed };
+  return { kind: "mapped", messages: [update] };
 }
 
 const TRANSACTION_EVENTS: Record<Exclude<NativeResourceType, "review" | "loyalty_customer">, CatalogEventName> = {
@@ -378,7 +346,7 @@ const TRANSACTION_EVENTS: Record<Exclude<NativeResourceType, "review" | "loyalty
 
 type TransactionType = keyof typeof TRANSACTION_EVENTS;
 
-function mapLoyaltyTransaction(resource: Json, resourceType: TransactionType, occurredAt: string): NativeResult {
+function mapLoyaltyTransaction(resource: Json, resourceType: TransactionType, occurredAt: string): Interpretation {
   const name = TRANSACTION_EVENTS[resourceType];
   const customer = loyaltyCustomer(resource);
   if (!identified(customer)) {
@@ -391,9 +359,9 @@ function mapLoyaltyTransaction(resource: Json, resourceType: TransactionType, oc
     points: points !== undefined && resourceType !== "loyalty_adjustment_transaction" ? Math.abs(points) : points,
     reward_name: redemption ? (text(pick(resource, "rewardName")) ?? tierName(pick(resource, "reward"))) : undefined,
     coupon_code: redemption ? text(pick(resource, "couponCode", "discountCode", "code")) : undefined,
-    transaction_id: text(pick(resource, "transactionId", "id")),
+    transaction_id: text(pick(resource, "transactionId", "loyaltyTransactionId", "id")),
     activity_id: text(pick(resource, "activityId", "earningRuleId", "rewardId")),
-    reason: text(pick(resource, "reason", "description", "note")),
+    reason: text(pick(resource, "reason", "description", "note", "notificationText", "internalReason")),
     transaction_status: text(pick(resource, "status"))?.toLowerCase(),
     points_balance: num(pick(resource, "pointsBalance", "balance", "balanceAfter", "newBalance")),
   });
@@ -406,48 +374,43 @@ export function isNativeDelivery(body: unknown): boolean {
   return asRecord(asRecord(body)?.resource) !== undefined;
 }
 
-export async function normalizeNativeDelivery(body: unknown, context: NativeContext): Promise<NativeResult> {
+// `urlTopic`: the topic the delivery's URL names, e.g. "review.create" (undefined for the bare URL). `now` dates
+// deliveries that carry no date of their own.
+export function interpretNative(body: unknown, urlTopic?: string, now = new Date()): Interpretation {
   const delivery = asRecord(body);
   const resource = asRecord(delivery?.resource);
   if (!delivery || !resource) return { kind: "unmapped", reason: "unrecognised delivery: no resource" };
 
-  const topic = findTopic(delivery, resource);
+  const topic = findTopic(delivery, resource, urlTopic);
   if (!topic.resourceType) return { kind: "unmapped", reason: "unrecognised delivery: no topic or resource type" };
   const resourceType = RESOURCE_ALIASES.get(topic.resourceType);
   if (!resourceType) return { kind: "unmapped", reason: `unrecognised resource type "${topic.resourceType}"` };
-  if (!topic.action) {
-    // Guessing "create" could forward an edit as a second "review created": store it instead.
-    return {
-      kind: "unmapped",
-      reason: `${resourceType} delivery without a create/update/delete topic is not forwarded`,
-    };
-  }
-  const label = `${resourceType}.${topic.action}`;
-
-  const now = () => (context.now ? context.now() : new Date()).toISOString();
+  if (topic.action === "delete") return { kind: "unmapped", reason: `${resourceType}.delete is not forwarded` };
+  const label = `${resourceType}.${topic.action ?? "(no action)"}`;
   const deliveredAt = isoDate(pick(delivery, "timestamp", "createdAt", "dateCreated", "occurredAt"));
+  const fallbackTime = deliveredAt ?? now.toISOString();
 
   switch (resourceType) {
     case "review": {
-      if (topic.action !== "create") return { kind: "unmapped", reason: `${label} is not forwarded` };
-      const occurredAt = isoDate(pick(resource, "dateCreated")) ?? deliveredAt ?? now();
+      // Created or updated, the review is forwarded once, as "Okendo Review Created", the first time the shop sees
+      // its reviewId (the enrich step remembers them): Okendo does not promise delivery order, and a merchant may set
+      // up the bare URL, so an update can be the first we hear of a review.
+      const occurredAt = isoDate(pick(resource, "dateCreated")) ?? fallbackTime;
       const mapped = mapReview(resource, occurredAt);
       return typeof mapped === "string" ? { kind: "unmapped", reason: mapped } : { kind: "mapped", messages: [mapped] };
     }
     case "loyalty_customer": {
-      if (topic.action === "delete") return { kind: "unmapped", reason: `${label} is not forwarded` };
+      const action = topic.action ?? "update"; // an enrolment cannot be told from an update without its topic
       const occurredAt =
-        (topic.action === "create"
+        (action === "create"
           ? isoDate(pick(resource, "dateEnrolled", "enrolledDate", "enrolledAt", "dateCreated"))
-          : isoDate(pick(resource, "dateUpdated", "updatedAt"))) ??
-        deliveredAt ??
-        now();
-      return mapLoyaltyCustomer(resource, topic.action, occurredAt, context);
+          : isoDate(pick(resource, "dateUpdated", "updatedAt"))) ?? fallbackTime;
+      return mapLoyaltyCustomer(resource, action, occurredAt);
     }
     default: {
-      if (topic.action !== "create") return { kind: "unmapped", reason: `${label} is not forwarded` };
-      const occurredAt =
-        isoDate(pick(resource, "dateCreated", "date", "createdAt", "transactionDate")) ?? deliveredAt ?? now();
+      // Transactions are only ever created.
+      if (topic.action === "update") return { kind: "unmapped", reason: `${label} is not forwarded` };
+      const occurredAt = isoDate(pick(resource, "dateCreated", "date", "createdAt", "transactionDate")) ?? fallbackTime;
       return mapLoyaltyTransaction(resource, resourceType, occurredAt);
     }
   }

@@ -1,63 +1,14 @@
-// The event catalog: the 15 Braze custom events Okendo's own connector sends, as data.
-// The settings screen, the mapper, the "Send test events" button and the docs all read this one
-// table, so a name, property or attribute rule is changed here and nowhere else.
+// The event table: for each of the 15 catalog events (app/catalog/names.ts), what it means to a merchant, the
+// properties it carries, a realistic sample, and which attributes it implies (app/catalog/attributes.ts). The
+// settings screen, the mapper, "Send test events", the Flow extension and the docs read this one table.
 //
-// Names are exact and case-sensitive (Braze partner page for Okendo). Okendo does not publish full
-// property lists; the keys below are the ones seen in Okendo's docs (is_recommended, language_code,
-// overall_sentiment, photo_count, photo_urls, product_name, product_url, review_request_id, locale,
-// customer_role, coupon_code, referrer_first_name, activity_id) completed with the fields of
-// Okendo's REST objects in the same snake_case style. Each property is optional: a source sends
-// what it has.
-import type { CatalogEvent, CustomerRef, ProductGroup } from "./types";
-
-export const PRODUCT_GROUPS: readonly ProductGroup[] = Object.freeze([
-  "Reviews",
-  "Referrals",
-  "Loyalty",
-  "Surveys",
-  "Quizzes",
-] as const);
-
-export const CATALOG_EVENT_NAMES = Object.freeze([
-  "Okendo Review Created",
-  "Okendo Review Request",
-  "Sent Okendo Referral",
-  "Opted In to Okendo Referrals",
-  "Okendo Referral Invitation",
-  "Received Okendo Referral Coupon",
-  "Redeemed Okendo Referral Coupon",
-  "Okendo Referral Rejected",
-  "Enrolled in Okendo Loyalty",
-  "Okendo Loyalty Points Awarded",
-  "Okendo Loyalty Points Redeemed",
-  "Okendo Loyalty Tier Changed",
-  "Okendo Loyalty Points Adjusted",
-  "Submitted Okendo Survey",
-  "Submitted Okendo Quiz",
-] as const);
-
-export type CatalogEventName = (typeof CATALOG_EVENT_NAMES)[number];
-
-// Every custom attribute this app writes, in one place so docs and screens can list them.
-// All carry the okendo_ prefix so they never collide with Braze's own Shopify app (shopify_*).
-export const ATTRIBUTE_KEYS = Object.freeze({
-  latestReviewRating: "okendo_latest_review_rating",
-  latestReviewSentiment: "okendo_latest_review_sentiment",
-  averageReviewRating: "okendo_average_review_rating",
-  averageReviewSentiment: "okendo_average_review_sentiment",
-  numberOfReviews: "okendo_number_of_reviews",
-  numberOfSuccessfulReferrals: "okendo_number_of_successful_referrals",
-  totalReferralRevenue: "okendo_total_referral_revenue",
-  referralShareableLink: "okendo_referral_shareable_link",
-  loyaltyPointsBalance: "okendo_loyalty_points_balance",
-  loyaltyVipTier: "okendo_loyalty_vip_tier",
-  loyaltyStatus: "okendo_loyalty_status",
-  loyaltyEnrollmentDate: "okendo_loyalty_enrollment_date",
-  loyaltyPointsExpiryDate: "okendo_loyalty_points_expiry_date",
-  loyaltyVipTierExpiryDate: "okendo_loyalty_vip_tier_expiry_date",
-  latestNps: "okendo_latest_nps",
-  latestNpsCategory: "okendo_latest_nps_category",
-} as const);
+// Okendo does not publish full property lists; the keys below are the ones seen in Okendo's docs (is_recommended,
+// language_code, overall_sentiment, photo_count, photo_urls, product_name, product_url, review_request_id, locale,
+// customer_role, coupon_code, referrer_first_name, activity_id) completed with the fields of Okendo's REST objects
+// in the same snake_case style. Each property is optional: a source sends what it has.
+import { loyaltyEffects, noEffects, quizEffects, referralEffects, reviewEffects, surveyEffects } from "./attributes";
+import type { CatalogEvent, CustomerRef } from "./messages";
+import { CATALOG_EVENT_NAMES, groupOf, slugOf, type CatalogEventName, type ProductGroup } from "./names";
 
 export interface CatalogEntry {
   name: CatalogEventName;
@@ -69,122 +20,6 @@ export interface CatalogEntry {
   attributeEffects(properties: Record<string, unknown>): Record<string, unknown>;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Attribute rules. Tolerant on input (numbers may arrive as numeric strings from templating tools)
-// because a property Okendo or a merchant spelled loosely should not cost the attribute.
-
-function asNumber(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
-  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
-  return undefined;
-}
-
-function asText(value: unknown): string | undefined {
-  if (typeof value !== "string") return undefined;
-  const text = value.trim();
-  return text === "" ? undefined : text;
-}
-
-// "Skin Type" → "skin_type", "What's your hair colour?" → "whats_your_hair_colour", "skinType" → "skin_type".
-// Latin accents are dropped (Liquid users type plain ASCII); other scripts are kept as letters.
-export function toSnakeCase(text: string): string {
-  return text
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .normalize("NFC")
-    .replace(/['’]/g, "")
-    .replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, "$1_$2")
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, "_")
-    .replace(/^_+|_+$/g, "");
-}
-
-const MAX_ATTRIBUTE_KEY_LENGTH = 255; // Braze custom attribute key limit (see app/braze/limits.ts)
-
-// A profile question asked in a survey, a quiz or a review form becomes the custom attribute
-// okendo_<question in snake_case>, e.g. "Skin Type" → okendo_skin_type.
-export function profileAttributeKey(question: string): string {
-  const key = `okendo_${toSnakeCase(question) || "profile_answer"}`;
-  return key.slice(0, MAX_ATTRIBUTE_KEY_LENGTH);
-}
-
-// profile_answers is [{question, answer}] (the form the catalog documents); a {question: answer}
-// object is accepted too. Unanswered questions are skipped: no answer is not "erase the attribute".
-function profileAnswerEffects(value: unknown): Record<string, unknown> {
-  const pairs: Array<[unknown, unknown]> = Array.isArray(value)
-    ? value.map((item: unknown) => {
-        const pair = item && typeof item === "object" ? (item as Record<string, unknown>) : {};
-        return [pair.question, pair.answer];
-      })
-    : value && typeof value === "object"
-      ? Object.entries(value)
-      : [];
-  const attributes: Record<string, unknown> = {};
-  for (const [question, answer] of pairs) {
-    const text = asText(question);
-    if (!text || answer === undefined || answer === null) continue;
-    attributes[profileAttributeKey(text)] = answer;
-  }
-  return attributes;
-}
-
-function reviewEffects(p: Record<string, unknown>): Record<string, unknown> {
-  const attributes: Record<string, unknown> = {};
-  const rating = asNumber(p.rating);
-  if (rating !== undefined) attributes[ATTRIBUTE_KEYS.latestReviewRating] = rating;
-  const sentiment = asText(p.overall_sentiment);
-  if (sentiment) attributes[ATTRIBUTE_KEYS.latestReviewSentiment] = sentiment.toLowerCase();
-  return { ...attributes, ...profileAnswerEffects(p.profile_answers) };
-}
-
-// Okendo sends the referrer's running totals with referral events; the share link is only the
-// customer's own when they are the referrer (a recipient's referral_url is someone else's link).
-function referralEffects(p: Record<string, unknown>): Record<string, unknown> {
-  const attributes: Record<string, unknown> = {};
-  const successful = asNumber(p.number_of_successful_referrals);
-  if (successful !== undefined) attributes[ATTRIBUTE_KEYS.numberOfSuccessfulReferrals] = successful;
-  const revenue = asNumber(p.total_referral_revenue);
-  if (revenue !== undefined) attributes[ATTRIBUTE_KEYS.totalReferralRevenue] = revenue;
-  const link = asText(p.referral_url);
-  if (link && p.customer_role === "referrer") attributes[ATTRIBUTE_KEYS.referralShareableLink] = link;
-  return attributes;
-}
-
-function loyaltyEffects(p: Record<string, unknown>): Record<string, unknown> {
-  const attributes: Record<string, unknown> = {};
-  const balance = asNumber(p.points_balance);
-  if (balance !== undefined) attributes[ATTRIBUTE_KEYS.loyaltyPointsBalance] = balance;
-  const tier = asText(p.tier);
-  if (tier) attributes[ATTRIBUTE_KEYS.loyaltyVipTier] = tier;
-  const status = asText(p.status);
-  if (status) attributes[ATTRIBUTE_KEYS.loyaltyStatus] = status.toLowerCase(); // enrolled|pending|blocked
-  const enrolledAt = asText(p.enrolled_at);
-  if (enrolledAt) attributes[ATTRIBUTE_KEYS.loyaltyEnrollmentDate] = enrolledAt;
-  return attributes;
-}
-
-// NPS category by the standard Net Promoter bands.
-export function npsCategory(score: number): "promoter" | "passive" | "detractor" {
-  return score >= 9 ? "promoter" : score >= 7 ? "passive" : "detractor";
-}
-
-function surveyEffects(p: Record<string, unknown>): Record<string, unknown> {
-  const attributes: Record<string, unknown> = {};
-  const nps = asNumber(p.nps);
-  if (nps !== undefined && Number.isInteger(nps) && nps >= 0 && nps <= 10) {
-    attributes[ATTRIBUTE_KEYS.latestNps] = nps;
-    attributes[ATTRIBUTE_KEYS.latestNpsCategory] = npsCategory(nps);
-  }
-  return { ...attributes, ...profileAnswerEffects(p.profile_answers) };
-}
-
-function quizEffects(p: Record<string, unknown>): Record<string, unknown> {
-  return profileAnswerEffects(p.profile_answers);
-}
-
-const noEffects = (): Record<string, unknown> => ({});
-
-// ---------------------------------------------------------------------------------------------
 // Shared property docs.
 
 const PROFILE_ANSWERS_NOTE =
@@ -207,6 +42,12 @@ const LOYALTY_TRANSACTION = {
 
 const SAMPLE_STORE = "https://www.example.com";
 
+// ---------------------------------------------------------------------------------------------
+
+type Definition = Omit<CatalogEntry, "name" | "group" | "slug" | "sample"> & {
+  sampleProperties: Record<string, unknown>;
+};
+
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === "object") {
     for (const inner of Object.values(value)) deepFreeze(inner);
@@ -215,23 +56,9 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-type EntryDefinition = Omit<CatalogEntry, "sample"> & { sampleProperties: Record<string, unknown> };
-
-// The sample's attributes are derived from its properties so the two can never disagree.
-function entry({ sampleProperties, ...definition }: EntryDefinition): CatalogEntry {
-  return deepFreeze({
-    ...definition,
-    sample: { properties: sampleProperties, attributes: definition.attributeEffects(sampleProperties) },
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-
-export const CATALOG: readonly CatalogEntry[] = Object.freeze([
-  entry({
-    name: "Okendo Review Created",
-    group: "Reviews",
-    slug: "okendo-review-created",
+// Keyed by name, so the compiler checks that every catalog event has exactly one definition.
+const DEFINITIONS: Record<CatalogEventName, Definition> = {
+  "Okendo Review Created": {
     description: "A customer left a product review.",
     properties: {
       review_id: "Okendo review ID",
@@ -281,11 +108,8 @@ export const CATALOG: readonly CatalogEntry[] = Object.freeze([
       ],
     },
     attributeEffects: reviewEffects,
-  }),
-  entry({
-    name: "Okendo Review Request",
-    group: "Reviews",
-    slug: "okendo-review-request",
+  },
+  "Okendo Review Request": {
     description: "Okendo asked a customer to review what they bought.",
     properties: {
       review_request_id: "Okendo review request ID",
@@ -325,11 +149,8 @@ export const CATALOG: readonly CatalogEntry[] = Object.freeze([
       locale: "en",
     },
     attributeEffects: noEffects,
-  }),
-  entry({
-    name: "Sent Okendo Referral",
-    group: "Referrals",
-    slug: "sent-okendo-referral",
+  },
+  "Sent Okendo Referral": {
     description: "A customer referred a friend.",
     properties: {
       customer_role: "referrer",
@@ -349,11 +170,8 @@ export const CATALOG: readonly CatalogEntry[] = Object.freeze([
       total_referral_revenue: 184.5,
     },
     attributeEffects: referralEffects,
-  }),
-  entry({
-    name: "Opted In to Okendo Referrals",
-    group: "Referrals",
-    slug: "opted-in-to-okendo-referrals",
+  },
+  "Opted In to Okendo Referrals": {
     description: "A customer opted in to the referral program.",
     properties: {
       customer_role: "referrer or recipient",
@@ -366,11 +184,8 @@ export const CATALOG: readonly CatalogEntry[] = Object.freeze([
       referral_url: `${SAMPLE_STORE}/?okendo_ref=JANE-D-4821`,
     },
     attributeEffects: referralEffects,
-  }),
-  entry({
-    name: "Okendo Referral Invitation",
-    group: "Referrals",
-    slug: "okendo-referral-invitation",
+  },
+  "Okendo Referral Invitation": {
     description: "A friend was invited to the store by a referrer (sent to the friend's profile).",
     properties: {
       customer_role: "recipient",
@@ -389,11 +204,8 @@ export const CATALOG: readonly CatalogEntry[] = Object.freeze([
       offer_description: "15% off your first order",
     },
     attributeEffects: referralEffects,
-  }),
-  entry({
-    name: "Received Okendo Referral Coupon",
-    group: "Referrals",
-    slug: "received-okendo-referral-coupon",
+  },
+  "Received Okendo Referral Coupon": {
     description: "A referrer or their friend was given a referral discount code.",
     properties: {
       customer_role: "referrer (their reward) or recipient (the friend's offer)",
@@ -414,11 +226,8 @@ export const CATALOG: readonly CatalogEntry[] = Object.freeze([
       total_referral_revenue: 262.3,
     },
     attributeEffects: referralEffects,
-  }),
-  entry({
-    name: "Redeemed Okendo Referral Coupon",
-    group: "Referrals",
-    slug: "redeemed-okendo-referral-coupon",
+  },
+  "Redeemed Okendo Referral Coupon": {
     description: "A referral discount code was used at checkout.",
     properties: {
       customer_role: "referrer or recipient",
@@ -440,11 +249,8 @@ export const CATALOG: readonly CatalogEntry[] = Object.freeze([
       currency: "AUD",
     },
     attributeEffects: referralEffects,
-  }),
-  entry({
-    name: "Okendo Referral Rejected",
-    group: "Referrals",
-    slug: "okendo-referral-rejected",
+  },
+  "Okendo Referral Rejected": {
     description: "Okendo rejected a referral, e.g. the friend was already a customer.",
     properties: {
       customer_role: "referrer or recipient",
@@ -457,11 +263,8 @@ export const CATALOG: readonly CatalogEntry[] = Object.freeze([
       reason: "The referred friend is an existing customer",
     },
     attributeEffects: referralEffects,
-  }),
-  entry({
-    name: "Enrolled in Okendo Loyalty",
-    group: "Loyalty",
-    slug: "enrolled-in-okendo-loyalty",
+  },
+  "Enrolled in Okendo Loyalty": {
     description: "A customer joined the loyalty program.",
     properties: {
       status: "enrolled, pending or blocked (sets okendo_loyalty_status)",
@@ -476,11 +279,8 @@ export const CATALOG: readonly CatalogEntry[] = Object.freeze([
       enrolled_at: "2026-11-26T10:00:00.000Z",
     },
     attributeEffects: loyaltyEffects,
-  }),
-  entry({
-    name: "Okendo Loyalty Points Awarded",
-    group: "Loyalty",
-    slug: "okendo-loyalty-points-awarded",
+  },
+  "Okendo Loyalty Points Awarded": {
     description: "A customer earned loyalty points.",
     properties: { points: "points earned", ...LOYALTY_TRANSACTION },
     sampleProperties: {
@@ -492,11 +292,8 @@ export const CATALOG: readonly CatalogEntry[] = Object.freeze([
       points_balance: 350,
     },
     attributeEffects: loyaltyEffects,
-  }),
-  entry({
-    name: "Okendo Loyalty Points Redeemed",
-    group: "Loyalty",
-    slug: "okendo-loyalty-points-redeemed",
+  },
+  "Okendo Loyalty Points Redeemed": {
     description: "A customer spent loyalty points on a reward.",
     properties: {
       points: "points spent",
@@ -515,11 +312,8 @@ export const CATALOG: readonly CatalogEntry[] = Object.freeze([
       points_balance: 150,
     },
     attributeEffects: loyaltyEffects,
-  }),
-  entry({
-    name: "Okendo Loyalty Tier Changed",
-    group: "Loyalty",
-    slug: "okendo-loyalty-tier-changed",
+  },
+  "Okendo Loyalty Tier Changed": {
     description: "A customer moved to a different VIP tier.",
     properties: {
       tier: "new VIP tier (sets okendo_loyalty_vip_tier)",
@@ -527,11 +321,8 @@ export const CATALOG: readonly CatalogEntry[] = Object.freeze([
     },
     sampleProperties: { tier: "Gold", previous_tier: "Silver" },
     attributeEffects: loyaltyEffects,
-  }),
-  entry({
-    name: "Okendo Loyalty Points Adjusted",
-    group: "Loyalty",
-    slug: "okendo-loyalty-points-adjusted",
+  },
+  "Okendo Loyalty Points Adjusted": {
     description: "The store changed a customer's points by hand.",
     properties: { points: "points added (positive) or removed (negative)", ...LOYALTY_TRANSACTION },
     sampleProperties: {
@@ -542,11 +333,8 @@ export const CATALOG: readonly CatalogEntry[] = Object.freeze([
       points_balance: 100,
     },
     attributeEffects: loyaltyEffects,
-  }),
-  entry({
-    name: "Submitted Okendo Survey",
-    group: "Surveys",
-    slug: "submitted-okendo-survey",
+  },
+  "Submitted Okendo Survey": {
     description: "A customer answered an Okendo survey.",
     properties: {
       survey_id: "Okendo survey ID",
@@ -568,11 +356,8 @@ export const CATALOG: readonly CatalogEntry[] = Object.freeze([
       profile_answers: [{ question: "Hair Color", answer: "Brown" }],
     },
     attributeEffects: surveyEffects,
-  }),
-  entry({
-    name: "Submitted Okendo Quiz",
-    group: "Quizzes",
-    slug: "submitted-okendo-quiz",
+  },
+  "Submitted Okendo Quiz": {
     description: "A customer completed an Okendo quiz.",
     properties: {
       quiz_id: "Okendo quiz ID",
@@ -607,14 +392,24 @@ export const CATALOG: readonly CatalogEntry[] = Object.freeze([
       profile_answers: [{ question: "Skin Type", answer: "Combination" }],
     },
     attributeEffects: quizEffects,
+  },
+};
+
+// The sample's attributes are derived from its properties so the two can never disagree.
+export const CATALOG: readonly CatalogEntry[] = Object.freeze(
+  CATALOG_EVENT_NAMES.map((name) => {
+    const { sampleProperties, ...definition } = DEFINITIONS[name];
+    return deepFreeze({
+      name,
+      group: groupOf(name),
+      slug: slugOf(name),
+      ...definition,
+      sample: { properties: sampleProperties, attributes: definition.attributeEffects(sampleProperties) },
+    });
   }),
-]);
+);
 
-const BY_NAME = new Map<string, CatalogEntry>(CATALOG.map((e) => [e.name, e]));
-
-export function isCatalogEventName(x: unknown): x is CatalogEventName {
-  return typeof x === "string" && BY_NAME.has(x);
-}
+const BY_NAME = new Map<string, CatalogEntry>(CATALOG.map((entry) => [entry.name, entry]));
 
 export function catalogEntry(name: CatalogEventName): CatalogEntry {
   const found = BY_NAME.get(name);
@@ -634,54 +429,4 @@ export function sampleEvent(name: CatalogEventName, customer: CustomerRef, occur
     properties: structuredClone(sample.properties),
     attributes: structuredClone(sample.attributes),
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Review aggregates. Okendo's connector sends average rating/sentiment and review count, but a
-// single review webhook does not carry them, so the caller keeps these stats per customer (JSON in
-// the database) and folds each new review in. Not idempotent by itself: fold a review once.
-
-export interface ReviewStats {
-  count: number; // reviews with a usable rating
-  ratingSum: number;
-  // sentiment → how often seen and the review number it was last seen at (breaks ties: most recent wins)
-  sentiments: Record<string, { count: number; lastSeen: number }>;
-}
-
-function statsAttributes(stats: ReviewStats): Record<string, unknown> {
-  if (stats.count === 0) return {};
-  const attributes: Record<string, unknown> = {
-    [ATTRIBUTE_KEYS.averageReviewRating]: Math.round((stats.ratingSum / stats.count) * 100) / 100,
-    [ATTRIBUTE_KEYS.numberOfReviews]: stats.count,
-  };
-  let best: [string, { count: number; lastSeen: number }] | undefined;
-  for (const candidate of Object.entries(stats.sentiments)) {
-    const [, seen] = candidate;
-    if (!best || seen.count > best[1].count || (seen.count === best[1].count && seen.lastSeen > best[1].lastSeen)) {
-      best = candidate;
-    }
-  }
-  if (best) attributes[ATTRIBUTE_KEYS.averageReviewSentiment] = best[0];
-  return attributes;
-}
-
-export function nextReviewStats(
-  prev: ReviewStats | undefined,
-  review: { rating: number; sentiment?: string },
-): { stats: ReviewStats; attributes: Record<string, unknown> } {
-  const base: ReviewStats = prev
-    ? { count: prev.count, ratingSum: prev.ratingSum, sentiments: structuredClone(prev.sentiments) }
-    : { count: 0, ratingSum: 0, sentiments: {} };
-  // A review without a usable rating changes nothing: an average over bad input is worse than none.
-  if (typeof review.rating !== "number" || !Number.isFinite(review.rating)) {
-    return { stats: base, attributes: statsAttributes(base) };
-  }
-  base.count += 1;
-  base.ratingSum += review.rating;
-  const sentiment = review.sentiment?.trim().toLowerCase();
-  if (sentiment) {
-    const seen = base.sentiments[sentiment] ?? { count: 0, lastSeen: 0 };
-    base.sentiments[sentiment] = { count: seen.count + 1, lastSeen: base.count };
-  }
-  return { stats: base, attributes: statsAttributes(base) };
 }

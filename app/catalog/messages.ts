@@ -1,11 +1,7 @@
-// The one normalized shape every source (Okendo webhooks, the JSON event envelope, Shopify Flow)
-// produces and the Braze mapper consumes. Adding a source never touches delivery; adding an event
+// The one normalized shape every source (Okendo webhooks, the JSON event envelope, Shopify Flow, test events, the
+// Okendo API) produces and the Braze mapper consumes. Adding a source never touches delivery; adding an event
 // never touches ingress.
-import type { CatalogEventName } from "./catalog";
-
-export type { CatalogEventName };
-
-export type ProductGroup = "Reviews" | "Referrals" | "Loyalty" | "Surveys" | "Quizzes";
+import type { CatalogEventName } from "./names";
 
 // Who the message is about. Normalized by every source: email trimmed and lowercased,
 // shopifyCustomerId a string of digits (see the helpers below).
@@ -16,6 +12,13 @@ export interface CustomerRef {
   lastName?: string;
 }
 
+// What a source saw of the customer that only makes sense against what the app remembers (the enrich step,
+// app/customers): the loyalty tier Okendo reports now. A member update whose tier differs from the remembered one
+// becomes "Okendo Loyalty Tier Changed".
+export interface Observations {
+  loyaltyTier?: string;
+}
+
 export interface CatalogEvent {
   kind: "event";
   name: CatalogEventName;
@@ -23,6 +26,7 @@ export interface CatalogEvent {
   customer: CustomerRef;
   properties: Record<string, unknown>;
   attributes: Record<string, unknown>;
+  observed?: Observations;
 }
 
 // A profile change with no event (e.g. an Okendo loyalty member's balance updated).
@@ -31,6 +35,7 @@ export interface AttributeUpdate {
   occurredAt: string;
   customer: CustomerRef;
   attributes: Record<string, unknown>;
+  observed?: Observations;
 }
 
 export type NormalizedMessage = CatalogEvent | AttributeUpdate;

@@ -1,0 +1,81 @@
+// Okendo → this app, served by a plain Node handler ahead of Remix: the hot path, where nearly all traffic arrives.
+// One URL per shop (an opaque id), plus one per topic for the subscriptions the app creates in Okendo:
+//
+//   POST /webhooks/okendo/<webhook id>                 Okendo's native deliveries or the event envelope
+//   POST /webhooks/okendo/<webhook id>/<topic>         the same, the topic known from the URL (e.g. review.create)
+//
+// It authenticates, limits and parses; the source module interprets; app/outbox/accept.server.ts stores. The answer
+// is 2xx only once the message and its rows are committed (docs/ingress.md lists every answer).
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { parseJson } from "../http/json";
+import { signatureHeaders, verifySignature } from "../okendo/signing-secrets.server";
+import { accept } from "../outbox/accept.server";
+import { NATIVE_TOPICS } from "../sources/okendo-native";
+import { interpretOkendo } from "../sources/okendo";
+import { store } from "../store/index.server";
+import { BodyTooLarge, bodyLimitFor, hasBody, readBody, refuseTooLarge } from "./body-limits";
+import { sendJson } from "./responses";
+
+export const OKENDO_INGRESS_PREFIX = "/webhooks/okendo/";
+const ROUTE = /^\/webhooks\/okendo\/([^/]+)(?:\/([^/]+))?\/?$/;
+const TOPICS = new Set(NATIVE_TOPICS);
+
+export async function handleOkendoIngress(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  const match = ROUTE.exec(path);
+  const [, webhookId = "", topic] = match ?? [];
+  // Refusals decided before the body is read close the connection: the unread body must not become the next request.
+  const refuseEarly = (status: number, error: string, headers: Record<string, string> = {}) =>
+    sendJson(res, status, { error }, hasBody(req) ? { ...headers, connection: "close" } : headers);
+
+  if (!match || (topic !== undefined && !TOPICS.has(topic))) return refuseEarly(404, "Unknown webhook URL.");
+  if (req.method !== "POST") return refuseEarly(405, "Okendo webhooks are POSTed to this URL.", { allow: "POST" });
+  const shop = await store().run("shopForIngress", decodeURIComponent(webhookId));
+  if (!shop) return refuseEarly(404, "Unknown webhook URL.");
+  if (shop.uninstalled) {
+    return refuseEarly(410, "This shop uninstalled the app: its webhook URL no longer accepts deliveries.");
+  }
+
+  let rawBody: string;
+  try {
+    rawBody = (await readBody(req, bodyLimitFor(path))).toString("utf8");
+  } catch (error) {
+    if (error instanceof BodyTooLarge) return refuseTooLarge(res, error);
+    throw error;
+  }
+
+  const signed = signatureHeaders((name) => {
+    const value = req.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  });
+  if (!signed) {
+    return sendJson(res, 401, { error: "Missing svix-id/svix-timestamp/svix-signature (or webhook-*) headers." });
+  }
+  let verification;
+  try {
+    verification = verifySignature(shop.domain, shop.sealedSecrets, signed, rawBody);
+  } catch (error) {
+    // The stored secret cannot be opened with this process's ENCRYPTION_KEY: the operator's fault, not the sender's.
+    // 503 makes Okendo retry; nothing is lost while the key is being put right.
+    console.error(`[okendo-ingress] ${shop.domain}: cannot open the signing secret: ${(error as Error).message}`);
+    return sendJson(
+      res,
+      503,
+      { error: "The app cannot verify signatures right now; retry later." },
+      { "retry-after": "60" },
+    );
+  }
+  if (!verification.ok) return sendJson(res, 401, { error: `Signature rejected: ${verification.reason}` });
+
+  const parsed = parseJson(rawBody);
+  if (!parsed.ok && parsed.problem === "syntax") return sendJson(res, 400, { error: parsed.message });
+  if (!parsed.ok) return sendJson(res, 422, { error: "The body is nested too deeply.", problems: [parsed.message] });
+
+  const result = await accept(
+    { shop, source: "okendo", topic, dedupeKey: signed.id, rawBody },
+    interpretOkendo(parsed.value, topic),
+  );
+  if (result.status === "invalid") {
+    return sendJson(res, 422, { error: "Invalid event envelope.", problems: result.problems });
+  }
+  sendJson(res, 200, result);
+}
