@@ -44,4 +44,5 @@ export default async function handleRequest(
 export { createAppServer } from "./edge/http-server.server";
 export { leaseProblem, startDeliveryWorker, workerOptionsFromEnv } from "./outbox/worker.server";
 export { encryptionKeyProblem } from "./settings/secret-box.server";
+export { rotateEncryptionKeys } from "./settings/key-rotation.server";
 export { demoRequested } from "./demo/demo-mode.server";

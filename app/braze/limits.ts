@@ -12,10 +12,8 @@ export const BRAZE_RESERVED_PROPERTY_KEYS: readonly string[] = Object.freeze(["t
 // Reserved keys are kept under this prefix rather than dropped: the value is still usable in Liquid.
 export const RESERVED_KEY_PREFIX = "okendo_";
 
-const encoder = new TextEncoder();
-
 export function utf8Length(text: string): number {
-  return encoder.encode(text).length;
+  return Buffer.byteLength(text, "utf8");
 }
 
 export function externalIdFits(id: string): boolean {
@@ -27,6 +25,9 @@ function truncate(text: string, max: number): string {
   const cut = text.slice(0, max);
   return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
+
+// Paths name where a change was made, in the notes; built only when a note needs one (most keys need none).
+type Path = () => string;
 
 function childPath(parent: string, key: string | number): string {
   if (typeof key === "number") return `${parent}[${key}]`;
@@ -40,19 +41,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 // Key rules shared by properties and attributes: no leading "$", not empty, at most 255 characters.
-function cleanKey(key: string, path: string, notes: string[]): string | undefined {
+function cleanKey(key: string, path: Path, notes: string[]): string | undefined {
   let clean = key;
   if (clean.startsWith("$")) {
     clean = clean.replace(/^\$+/, "");
-    if (clean !== "") notes.push(`${path}: renamed to "${clean}" (Braze keys cannot start with "$")`);
+    if (clean !== "") notes.push(`${path()}: renamed to "${clean}" (Braze keys cannot start with "$")`);
   }
   if (clean === "") {
-    notes.push(`${path}: dropped (Braze keys cannot be empty)`);
+    notes.push(`${path()}: dropped (Braze keys cannot be empty)`);
     return undefined;
   }
   if (clean.length > BRAZE_MAX_KEY_LENGTH) {
     clean = truncate(clean, BRAZE_MAX_KEY_LENGTH);
-    notes.push(`${path}: key cut to ${BRAZE_MAX_KEY_LENGTH} characters (Braze's limit for a key)`);
+    notes.push(`${path()}: key cut to ${BRAZE_MAX_KEY_LENGTH} characters (Braze's limit for a key)`);
   }
   return clean;
 }
@@ -61,61 +62,62 @@ const DROP = Symbol("drop");
 
 // Makes a value JSON-safe and within Braze's value rules. `undefined` disappears silently (it is
 // "not set" in JavaScript and would vanish in JSON anyway); everything else that changes is noted.
-function cleanValue(value: unknown, path: string, notes: string[]): unknown {
+function cleanValue(value: unknown, path: Path, notes: string[]): unknown {
   if (value === undefined) return DROP;
   if (value === null || typeof value === "boolean") return value;
   if (typeof value === "string") {
     if (value.length <= BRAZE_MAX_STRING_VALUE_LENGTH) return value;
     notes.push(
-      `${path}: cut from ${value.length} to ${BRAZE_MAX_STRING_VALUE_LENGTH} characters (Braze's limit for a text value)`,
+      `${path()}: cut from ${value.length} to ${BRAZE_MAX_STRING_VALUE_LENGTH} characters (Braze's limit for a text value)`,
     );
     return truncate(value, BRAZE_MAX_STRING_VALUE_LENGTH);
   }
   if (typeof value === "number") {
     if (Number.isFinite(value)) return value;
-    notes.push(`${path}: dropped (${value} is not a number Braze accepts)`);
+    notes.push(`${path()}: dropped (${value} is not a number Braze accepts)`);
     return DROP;
   }
   if (value instanceof Date) {
     if (!Number.isNaN(value.getTime())) return value.toISOString();
-    notes.push(`${path}: dropped (invalid date)`);
+    notes.push(`${path()}: dropped (invalid date)`);
     return DROP;
   }
   if (Array.isArray(value)) {
     const items: unknown[] = [];
     value.forEach((item, index) => {
-      const clean = cleanValue(item, childPath(path, index), notes);
+      const clean = cleanValue(item, () => childPath(path(), index), notes);
       if (clean !== DROP) items.push(clean);
     });
     return items;
   }
   if (isPlainObject(value)) return cleanObject(value, path, notes, false);
-  notes.push(`${path}: dropped (a ${typeof value} cannot be sent as JSON)`);
+  notes.push(`${path()}: dropped (a ${typeof value} cannot be sent as JSON)`);
   return DROP;
 }
 
 function cleanObject(
   input: Record<string, unknown>,
-  path: string,
+  path: Path,
   notes: string[],
   renameReserved: boolean,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [rawKey, rawValue] of Object.entries(input)) {
-    const keyPath = childPath(path, rawKey);
+    const keyPath = () => childPath(path(), rawKey);
     if (rawValue === undefined) continue;
     let key = cleanKey(rawKey, keyPath, notes);
     if (key === undefined) continue;
     if (renameReserved && BRAZE_RESERVED_PROPERTY_KEYS.includes(key)) {
       const renamed = `${RESERVED_KEY_PREFIX}${key}`;
-      notes.push(`${keyPath}: renamed to "${renamed}" ("${key}" is reserved by Braze)`);
+      notes.push(`${keyPath()}: renamed to "${renamed}" ("${key}" is reserved by Braze)`);
       key = renamed;
     }
     if (Object.hasOwn(out, key)) {
-      notes.push(`${keyPath}: dropped ("${key}" is already set; the first value is kept)`);
+      notes.push(`${keyPath()}: dropped ("${key}" is already set; the first value is kept)`);
       continue;
     }
-    const value = cleanValue(rawValue, childPath(path, key), notes);
+    const cleanKeyName = key;
+    const value = cleanValue(rawValue, () => childPath(path(), cleanKeyName), notes);
     if (value !== DROP) out[key] = value;
   }
   return out;
@@ -155,7 +157,7 @@ export function sanitizeProperties(props: Record<string, unknown>): {
   adjustments: string[];
 } {
   const adjustments: string[] = [];
-  const properties = cleanObject(props, "properties", adjustments, true);
+  const properties = cleanObject(props, () => "properties", adjustments, true);
   fitPropertiesSize(properties, adjustments);
   return { properties, adjustments };
 }
@@ -167,6 +169,6 @@ export function sanitizeAttributes(attrs: Record<string, unknown>): {
   adjustments: string[];
 } {
   const adjustments: string[] = [];
-  const attributes = cleanObject(attrs, "attributes", adjustments, false);
+  const attributes = cleanObject(attrs, () => "attributes", adjustments, false);
   return { attributes, adjustments };
 }

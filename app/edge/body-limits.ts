@@ -3,6 +3,7 @@
 // limit — and the connection is closed, so an unauthenticated sender can make the process hold at most one limit's
 // worth per open request. Limits follow what each sender really sends (docs/decisions/0010-body-limits.md).
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { withSecurityHeaders } from "./security-headers";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -73,15 +74,28 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-// Answers before the rest of the body was read, so the connection cannot be reused: close it once the answer is out.
-export function refuseTooLarge(res: ServerResponse, error: BodyTooLarge) {
+// Answers before the rest of the body was read, then closes the connection (it cannot carry another request). The
+// close lingers, as nginx's does: closing while the sender is still sending makes the kernel reset the connection,
+// and a reset can throw the answer away before the sender reads it. So the answer goes out, this side stops writing
+// and stops reading (TCP's flow control then stops the sender; nothing more is read, so nothing is held), and the
+// socket is destroyed once the sender has gone or after LINGER_MS.
+const LINGER_MS = 1_000;
+
+export function refuseTooLarge(req: IncomingMessage, res: ServerResponse, error: BodyTooLarge) {
+  const socket = req.socket;
+  socket.destroySoon = () => socket.end(); // Node destroys a "connection: close" socket as soon as the answer is out
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  socket.once("close", () => clearTimeout(timer));
   const body = JSON.stringify({ error: error.message });
-  res.writeHead(413, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(body),
-    connection: "close",
-  });
-  res.end(body, () => res.socket?.destroySoon?.() ?? res.socket?.destroy());
+  res.writeHead(
+    413,
+    withSecurityHeaders({
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(body),
+      connection: "close",
+    }),
+  );
+  res.end(body, () => socket.pause());
 }
 
 export function hasBody(req: IncomingMessage): boolean {

@@ -63,7 +63,7 @@ export function createAppServer({ build, mode, clientDir }: AppServerOptions): S
       try {
         body = await readBody(req, bodyLimitFor(pathname));
       } catch (error) {
-        if (error instanceof BodyTooLarge) return refuseTooLarge(res, error);
+        if (error instanceof BodyTooLarge) return refuseTooLarge(req, res, error);
         throw error;
       }
     }

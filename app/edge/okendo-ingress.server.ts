@@ -39,7 +39,7 @@ export async function handleOkendoIngress(req: IncomingMessage, res: ServerRespo
   try {
     rawBody = (await readBody(req, bodyLimitFor(path))).toString("utf8");
   } catch (error) {
-    if (error instanceof BodyTooLarge) return refuseTooLarge(res, error);
+    if (error instanceof BodyTooLarge) return refuseTooLarge(req, res, error);
     throw error;
   }
 

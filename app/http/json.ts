@@ -6,46 +6,59 @@ export const MAX_JSON_DEPTH = 32; // objects and arrays inside one another; Oken
 
 export type JsonParse = { ok: true; value: unknown } | { ok: false; problem: "syntax" | "depth"; message: string };
 
-interface Frame {
-  value: unknown;
-  depth: number; // of `value`, when it is an object or array: the root one is 1
-  parent: Frame | null;
-  key: string | number | null;
-}
-
-function pathOf(frame: Frame): string {
-  const keys: Array<string | number> = [];
-  for (let at: Frame | null = frame; at?.key !== null && at !== null; at = at.parent) keys.push(at.key!);
-  return keys
-    .reverse()
-    .map((key, index) =>
-      typeof key === "number"
-        ? `[${key}]`
-        : /^[A-Za-z_][A-Za-z0-9_]*$/.test(key)
-          ? `${index === 0 ? "" : "."}${key}`
-          : `[${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}]`,
-    )
-    .join("");
-}
-
-// The path of the first object or array nested deeper than `maxDepth`, or null. Linear in the size of the value.
-export function tooDeepAt(value: unknown, maxDepth = MAX_JSON_DEPTH, startDepth = 1): string | null {
-  const stack: Frame[] = [{ value, depth: startDepth, parent: null, key: null }];
-  while (stack.length > 0) {
-    const frame = stack.pop()!;
-    const { value: current } = frame;
+// The path of the first object or array nested deeper than `maxDepth`, or null. Linear in the size of the value:
+// one pass with an explicit stack of values and depths; the path is only worked out (by a second, bounded walk down
+// the same branch) when there is one to report.
+export function tooDeepAt(value: unknown, maxDepth = MAX_JSON_DEPTH): string | null {
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const current = values.pop();
+    const depth = depths.pop()!;
     if (current === null || typeof current !== "object") continue;
-    if (frame.depth > maxDepth) return pathOf(frame) || "(the body)";
-    const entries: Array<[string | number, unknown]> = Array.isArray(current)
-      ? current.map((item, index) => [index, item])
-      : Object.entries(current);
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [key, child] = entries[i]!;
-      if (child !== null && typeof child === "object")
-        stack.push({ value: child, depth: frame.depth + 1, parent: frame, key });
+    if (depth > maxDepth) return pathTo(value, current);
+    if (Array.isArray(current)) {
+      for (const item of current) {
+        if (item !== null && typeof item === "object") {
+          values.push(item);
+          depths.push(depth + 1);
+        }
+      }
+    } else {
+      for (const key in current) {
+        const child = (current as Record<string, unknown>)[key];
+        if (child !== null && typeof child === "object") {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      }
     }
   }
   return null;
+}
+
+function segment(key: string | number, first: boolean): string {
+  if (typeof key === "number") return `[${key}]`;
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return first ? key : `.${key}`;
+  return `[${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}]`;
+}
+
+// The path from `root` down to `target` (a value nested deeper than the limit), found depth first.
+function pathTo(root: unknown, target: unknown): string {
+  const stack: Array<{ value: unknown; path: string }> = [{ value: root, path: "" }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (value === target) return path || "(the body)";
+    if (value === null || typeof value !== "object") continue;
+    const entries: Array<[string | number, unknown]> = Array.isArray(value)
+      ? value.map((item, index) => [index, item])
+      : Object.entries(value);
+    for (const [key, child] of entries) {
+      if (child !== null && typeof child === "object")
+        stack.push({ value: child, path: path + segment(key, path === "") });
+    }
+  }
+  return "(the body)";
 }
 
 export function parseJson(text: string, maxDepth = MAX_JSON_DEPTH): JsonParse {

@@ -40,7 +40,7 @@ export function deliveryRows(
   }
   const identified = identity.kind === "identified" ? identity : null;
   const { objects, adjustments } = toBrazeObjects(message, identified?.identifier ?? null);
-  const note = [withheld, identified?.note, ...adjustments].filter(Boolean).join(" ") || null;
+  const note = [withheld, identified?.note, ...noted(adjustments)].filter(Boolean).join(" ") || null;
   const ready = identified ? DeliveryStatus.queued : DeliveryStatus.waitingIdentity;
   return objects.map(({ type, object }) => ({
     ...base,
@@ -52,6 +52,15 @@ export function deliveryRows(
     status: withheld ? DeliveryStatus.skipped : ready,
     lastError: null,
   }));
+}
+
+// What was changed to fit Braze's limits, for the activity log; a sender can make thousands of changes necessary, and
+// the note must not grow with them.
+const MAX_NOTED_CHANGES = 10;
+function noted(adjustments: string[]): string[] {
+  if (adjustments.length <= MAX_NOTED_CHANGES) return adjustments;
+  const more = adjustments.length - MAX_NOTED_CHANGES;
+  return [...adjustments.slice(0, MAX_NOTED_CHANGES), `…and ${more} more changes to fit Braze's limits.`];
 }
 
 // A message that could not be mapped: kept, shown in the activity log, never sent; retryable after a mapping change.

@@ -67,6 +67,13 @@ function flow(makeBody: () => unknown, hmac?: string) {
     };
   };
 }
+// Nesting as text: JSON.stringify itself cannot go this deep.
+const deepJson = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
+
+function oversized(path: string, limitKiB: number) {
+  return () => ({ path, headers: { "content-type": "application/json" }, body: "x".repeat(limitKiB * 1024 + 1) });
+}
+
 const flowRun = (properties: Record<string, string>) => ({
   shop_id: "1",
   shopify_domain: shop.domain,
@@ -196,6 +203,27 @@ const corpus: BadInput[] = [
     status: 422,
     request: okendo({ ...envelope, attributes: { shopify_total_spent: 1 } }),
   },
+  // Pathological but small, correctly signed (docs/decisions/0010)
+  {
+    name: "properties nested 6,000 levels deep",
+    status: 422,
+    request: okendo(JSON.stringify(envelope).replace('"properties":{"nps":8}', `"properties":${deepJson(6_000)}`)),
+  },
+  {
+    name: "attributes nested 6,000 levels deep",
+    status: 422,
+    request: okendo(JSON.stringify(envelope).replace(/}$/, `,"attributes":${deepJson(6_000)}}`)),
+  },
+  {
+    name: "an event name of 1,000,000 characters",
+    status: 422,
+    request: okendo({ ...envelope, event: "x".repeat(1_000_000) }),
+  },
+  {
+    name: "an Okendo URL naming a topic that does not exist",
+    status: 404,
+    request: () => ({ ...okendo(envelope)(), path: `${shop.webhookPath}/review.explode` }),
+  },
   // Shopify Flow action
   {
     name: "Flow run without HMAC",
@@ -224,6 +252,18 @@ const corpus: BadInput[] = [
     request: flow(() => flowRun({ event: "Submitted Okendo Survey", email: "pat@example.com", properties: "{nps: 8" })),
   },
   { name: "GET on the Flow URL", status: 405, request: () => ({ path: "/flow/send-okendo-event", method: "GET" }) },
+  {
+    name: "Flow run with properties nested 6,000 levels deep",
+    status: 422,
+    request: flow(() =>
+      flowRun({ event: "Submitted Okendo Survey", email: "pat@example.com", properties: deepJson(6_000) }),
+    ),
+  },
+  // Bodies over a route's limit, unsigned (anyone can send them): refused before they are read
+  { name: "body over 256 KiB to a Shopify webhook URL", status: 413, request: oversized("/webhooks/compliance", 256) },
+  { name: "body over 256 KiB to the Flow URL", status: 413, request: oversized("/flow/send-okendo-event", 256) },
+  { name: "body over 16 KiB to the login form", status: 413, request: oversized("/auth/login", 16) },
+  { name: "body over 64 KiB to an admin page", status: 413, request: oversized("/app?index", 64) },
   // Shopify webhooks
   {
     name: "Shopify webhook with a wrong HMAC",

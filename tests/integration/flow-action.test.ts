@@ -3,15 +3,14 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@prisma/client";
-import { getHmac } from "@shopify/shopify-api/test-helpers";
 import { CATALOG_EVENT_NAMES } from "../../app/catalog/names.ts";
 import type { AppServer } from "../support/app-server.ts";
 import type { BrazeSimulator } from "../support/braze-simulator.ts";
 import { startPipeline, type Pipeline } from "../support/pipeline.ts";
 import { createShop, waitFor } from "../support/okendo.ts";
+import { getHmac } from "@shopify/shopify-api/test-helpers";
+import { FLOW_ACTION_HANDLE, runFlowAction, type ActionFields } from "../support/flow.ts";
 import { TEST_API_SECRET } from "../support/test-env.ts";
-
-const FLOW_ACTION_HANDLE = "send-okendo-event-to-braze"; // app/flow/send-okendo-event.server.ts
 
 let app: AppServer;
 let db: PrismaClient;
@@ -25,33 +24,8 @@ beforeAll(async () => {
 });
 afterAll(() => pipeline?.stop());
 
-interface ActionFields {
-  customer_id?: string;
-  email?: string;
-  event?: string;
-  properties?: string;
-}
-
-// What Flow POSTs to the runtime URL (shopify.dev/docs/apps/build/flow/actions/endpoints): the action's fields under
-// `properties`, the customer reference as `customer_id`.
-function runAction(shop: string, fields: ActionFields, options: { actionRunId?: string; secret?: string } = {}) {
-  const body = JSON.stringify({
-    shop_id: "1",
-    shopify_domain: shop,
-    action_run_id: options.actionRunId ?? crypto.randomUUID(),
-    action_definition_id: FLOW_ACTION_HANDLE,
-    handle: FLOW_ACTION_HANDLE,
-    properties: { ...fields, step_reference: crypto.randomUUID() },
-  });
-  return fetch(`${app.url}/flow/send-okendo-event`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-shopify-hmac-sha256": getHmac(body, options.secret ?? TEST_API_SECRET),
-    },
-    body,
-  });
-}
+const runAction = (shop: string, fields: ActionFields, options?: Parameters<typeof runFlowAction>[3]) =>
+  runFlowAction(app.url, shop, fields, options);
 
 const eventsFor = (externalId: string) => simulator.events().filter((event) => event.external_id === externalId);
 

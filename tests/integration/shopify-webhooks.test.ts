@@ -162,3 +162,25 @@ describe("admin pages", () => {
     expect((await db.shop.findUnique({ where: { domain: shop } }))?.connectionStatus).toBe("connected");
   });
 });
+
+describe("event ids", () => {
+  it("are Shopify's per shop: the same id for another shop is another delivery, applied too", async () => {
+    const other = `hooks-${crypto.randomUUID().slice(0, 8)}.myshopify.com`;
+    await seedOfflineSession(db, other);
+    const eventId = crypto.randomUUID();
+    for (const domain of [shop, other]) {
+      const webhook = signShopifyWebhook(
+        "app/scopes_update",
+        domain,
+        { current: ["read_customers", "x"] },
+        { eventId },
+      );
+      expect((await deliver("app/scopes_update", webhook)).status).toBe(200);
+    }
+    for (const domain of [shop, other]) {
+      expect(await db.session.findFirstOrThrow({ where: { shop: domain } })).toMatchObject({
+        scope: "read_customers,x",
+      });
+    }
+  });
+});

@@ -43,7 +43,7 @@ export async function freshDatabase(): Promise<{ url: string; drop: () => Promis
 
 export async function startAppServer(
   env: Record<string, string> = {},
-  options: { preload?: string[] } = {},
+  options: { preload?: string[]; args?: string[] } = {},
 ): Promise<AppServer> {
   const port = await freePort();
   const fresh = env.DATABASE_URL ? null : await freshDatabase();
@@ -51,7 +51,7 @@ export async function startAppServer(
   const fullEnv = appEnv({ PORT: String(port), DATABASE_URL: databaseUrl, ...env });
   execFileSync(process.execPath, ["scripts/migrate.mjs"], { env: { ...process.env, ...fullEnv }, stdio: "pipe" });
 
-  const server = spawnNode("server.mjs", fullEnv, { preload: options.preload });
+  const server = spawnNode("server.mjs", fullEnv, options);
   const url = `http://127.0.0.1:${port}`;
   await waitUntilListening(url, server.process, server.output);
   return {
@@ -75,9 +75,9 @@ export function startWorkerProcess(server: AppServer, env: Record<string, string
 export function spawnNode(
   script: string,
   env: Record<string, string>,
-  options: { preload?: string[]; cwd?: string } = {},
+  options: { preload?: string[]; cwd?: string; args?: string[] } = {},
 ): ChildHandle {
-  const args = [...(options.preload ?? []).flatMap((module) => ["--import", module]), script];
+  const args = [...(options.preload ?? []).flatMap((module) => ["--import", module]), script, ...(options.args ?? [])];
   const child = spawn(process.execPath, args, {
     cwd: options.cwd,
     env: { ...process.env, ...env },
