@@ -1,7 +1,7 @@
 // How large a request body may be, by route, decided before a byte of it is buffered. A body over its limit is
 // answered 413 at once — from Content-Length when the sender declares one, else as soon as the stream passes the
 // limit — and the connection is closed, so an unauthenticated sender can make the process hold at most one limit's
-// worth per open request. Limits follow what each sender really sends (docs/decisions/0010-body-limits.md).
+// worth per open request. Limits follow what each sender really sends (docs/decisions/0015-http-edge-and-body-limits.md).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { withSecurityHeaders } from "./security-headers";
 

@@ -80,7 +80,7 @@ export class SqliteStore {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     this.db = new Database(file, { timeout: 0 });
     // WAL is set once by the migration runner (it is stored in the file). NORMAL sync under WAL survives a crash of
-    // the process; only a power loss can drop the last commits (docs/decisions/0009).
+    // the process; only a power loss can drop the last commits (docs/decisions/0014).
     this.db.pragma("synchronous = NORMAL");
     this.tx = this.prepareTx();
     this.s = this.prepareStatements();

@@ -1,7 +1,7 @@
 // Every statement of the hot path — the ingress's accept, the worker's claim, batch and outcome — by name, with
 // its parameters and result. app/store/sqlite.server.ts and app/store/postgres.server.ts each implement all of
 // them as prepared statements on their driver (better-sqlite3; named statements on pg); nothing else on the hot
-// path goes through Prisma (see docs/decisions/0009-hot-path-sql.md).
+// path goes through Prisma (see docs/decisions/0014-hot-path-sql.md).
 //
 // Statements that must run inside one transaction with others are listed in `TxStatements` and are used through
 // a unit of work (app/store/unit-of-work.ts), written once for both dialects.

@@ -203,7 +203,7 @@ const corpus: BadInput[] = [
     status: 422,
     request: okendo({ ...envelope, attributes: { shopify_total_spent: 1 } }),
   },
-  // Pathological but small, correctly signed (docs/decisions/0010)
+  // Pathological but small, correctly signed (docs/decisions/0015)
   {
     name: "properties nested 6,000 levels deep",
     status: 422,
