@@ -1,10 +1,10 @@
-// The Prisma client, on the driver adapter DATABASE_URL names (see app/db-url.ts).
+// The Prisma client, on the driver adapter DATABASE_URL names (see app/db-url.mjs).
 import { createRequire } from "node:module";
 import path from "node:path";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { dialectOf, sqliteUrl, type Dialect } from "./db-url";
+import { dialectOf, sqliteUrl, type Dialect } from "./db-url.mjs";
 
 declare global {
   // Survives Vite's module reloads in development so we keep one connection pool.

@@ -1,6 +1,6 @@
-// The hot path's database access: one store per process, on the database DATABASE_URL names (app/db-url.ts).
+// The hot path's database access: one store per process, on the database DATABASE_URL names (app/db-url.mjs).
 // Prisma (app/db.server.ts) serves everything else: admin pages, settings, Shopify sessions and webhooks.
-import { dialectOf, sqliteUrl } from "../db-url";
+import { dialectOf, sqliteUrl } from "../db-url.mjs";
 import { PostgresStore } from "./postgres.server";
 import { SqliteStore } from "./sqlite.server";
 import type { Dialect, Statements } from "./statements";
