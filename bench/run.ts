@@ -55,7 +55,7 @@ async function buildIfNeeded() {
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
     console.error(String(stdout ?? "").slice(-3_000) + String(stderr ?? "").slice(-3_000));
-    throw new Error("The build failed; the bench measures the production build, so it stops here.");
+    throw new Error("The build failed; the bench measures the production build, so it stops here.", { cause: error });
   }
 }
 

@@ -48,7 +48,7 @@ function keyIdOf(bytes: Buffer): string {
 // Never include the key material in errors: they end up in logs.
 function parseKey(text: string, position: number): Key {
   const where = `ENCRYPTION_KEY entry #${position}`;
-  let bytes: Buffer | null = null;
+  let bytes: Buffer;
   if (/^[0-9a-fA-F]{64}$/.test(text)) {
     bytes = Buffer.from(text, "hex");
   } else if (/^[A-Za-z0-9+/]{43}=$/.test(text)) {

@@ -9,6 +9,7 @@ export function AdvancedSettingsCard({ identifyByCustomerId }: { identifyByCusto
   // takes over again when the save and the reload that follows are done.
   const [checked, setChecked] = useState(identifyByCustomerId);
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the re-sync described above: one render per save
     if (fetcher.state === "idle") setChecked(identifyByCustomerId);
   }, [identifyByCustomerId, fetcher.state]);
 

@@ -40,6 +40,7 @@ function EventSwitch({ event }: { event: EventRowView }) {
   // request starts); the stored value takes over again when the save and the reload that follows are done.
   const [checked, setChecked] = useState(event.enabled);
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the re-sync described above: one render per save
     if (fetcher.state === "idle") setChecked(event.enabled);
   }, [event.enabled, fetcher.state]);
   const received = event.lastReceivedAt

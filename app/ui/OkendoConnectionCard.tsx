@@ -22,6 +22,7 @@ export function OkendoConnectionCard({ okendo }: { okendo: OkendoConnectionView 
     if (fetcher.data.intent === "rotate-secret") shopify.toast.show("New signing secret created");
     if (fetcher.data.intent === "okendo-secret") {
       shopify.toast.show("Okendo's secret saved");
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- empties the field once the save succeeded
       setOkendoSecret("");
     }
   }, [fetcher.data, shopify]);

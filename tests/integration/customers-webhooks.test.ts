@@ -6,7 +6,7 @@ import type { AppServer } from "../support/app-server.ts";
 import type { BrazeSimulator } from "../support/braze-simulator.ts";
 import { startPipeline, type Pipeline } from "../support/pipeline.ts";
 import { createShop, postOkendo, waitFor } from "../support/okendo.ts";
-import { openDatabase, signShopifyWebhook, type SignedWebhook } from "../support/shopify.ts";
+import { signShopifyWebhook, type SignedWebhook } from "../support/shopify.ts";
 
 let app: AppServer;
 let db: PrismaClient;

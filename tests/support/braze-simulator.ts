@@ -552,7 +552,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const simulator = await startBrazeSimulator({ port, host: values.host });
   console.log(`braze-simulator listening on ${simulator.url}`);
   const shutdown = () => {
-    simulator.close().then(() => process.exit(0));
+    void simulator.close().then(() => process.exit(0));
   };
   process.once("SIGINT", shutdown);
   process.once("SIGTERM", shutdown);

@@ -16,6 +16,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     throw new Error(
       `PostgreSQL is not reachable at ${ADMIN_URL} (${(error as Error).message}). The Postgres tests need it: ` +
         "start it (pg_ctlcluster <version> main start) or point TEST_POSTGRES_URL at one.",
+      { cause: error },
     );
   }
   const name = `okendo_braze_test_${crypto.randomUUID().replace(/-/g, "").slice(0, 12)}`;
