@@ -1,14 +1,15 @@
 import { execSync } from "node:child_process";
 import { defineConfig } from "@playwright/test";
 
-// Playwright cannot download its own browsers here; Debian's chromium is used instead (see .ci/run).
+// Playwright cannot download its own browsers here; Debian's chromium is used instead (`npm test` installs it when
+// missing: scripts/ensure-chromium.mjs).
 function chromiumPath(): string {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
   try {
     return execSync("command -v chromium", { encoding: "utf8" }).trim();
   } catch {
     throw new Error(
-      "Chromium not found: install Debian's `chromium` package (apt-get install chromium) or set CHROMIUM_PATH.",
+      "Chromium not found: run `npm test` (it installs Debian's chromium), `sudo apt-get install -y chromium`, or set CHROMIUM_PATH.",
     );
   }
 }

@@ -1,6 +1,10 @@
 // Production server: the HTTP edge in front of Remix (app/edge) and, unless DELIVERY_WORKER=off, the delivery worker
 // in the same process (the embedded default). Scale out with DELIVERY_WORKER=off here and `npm run worker` elsewhere.
 // It refuses to start on a configuration that cannot work, with one line saying why.
+import { requireNode } from "./scripts/node-version.mjs";
+
+requireNode();
+
 const build = await import("./build/server/index.js");
 const app = build.entry.module;
 const port = Number(process.env.PORT || 3000);

@@ -1,4 +1,7 @@
 // `npm run worker`: a delivery worker process without the web server, for scaling out (usually on Postgres).
+import { requireNode } from "./scripts/node-version.mjs";
+
+requireNode();
 const build = await import("./build/server/index.js");
 const app = build.entry.module;
 

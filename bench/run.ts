@@ -53,8 +53,7 @@ async function buildIfNeeded() {
   try {
     buildProduction();
   } catch (error) {
-    const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
-    console.error(String(stdout ?? "").slice(-3_000) + String(stderr ?? "").slice(-3_000));
+    console.error((error as Error).message.slice(-6_000)); // the build's own output (scripts/child-step.mjs)
     throw new Error("The build failed; the bench measures the production build, so it stops here.", { cause: error });
   }
 }

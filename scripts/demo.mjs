@@ -1,26 +1,37 @@
 // `npm run demo`: the whole product on this machine, on SQLite, with a local Braze simulator playing Braze and
 // a demo page playing Shopify admin. It connects a demo shop, sends a realistic sample of signed Okendo
-// deliveries through the real ingress, and reports what Braze received. Ctrl-C stops everything.
-// `--once`: print the report and exit (0 when every catalog event reached Braze exactly once), used by CI.
-import { execFileSync, spawn } from "node:child_process";
+// deliveries through the real ingress, and reports what Braze received.
+// In a terminal it keeps serving until Ctrl-C. Without one (stdin is not a TTY, or CI is set: CI, scripts) it prints
+// the report and exits, 0 when every catalog event reached Braze exactly once. `--once` or `--serve` choose either.
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { Webhook } from "standardwebhooks";
-import { startBrazeSimulator } from "../tests/support/braze-simulator.ts";
-import { startShopifyAdminStandIn } from "../tests/support/shopify-admin-stand-in.ts";
-import { adminPageUrl, mintDemoSessionToken } from "../app/demo/demo-mode.server.ts";
+import { StepFailed, runStep } from "./child-step.mjs";
+import { requireNode } from "./node-version.mjs";
 import { buildProduction, productionBuildIsFresh } from "./production-build.mjs";
+
+requireNode("22.18.0"); // the modules below are TypeScript, run as they are (Node's type stripping)
+const { startBrazeSimulator } = await import("../tests/support/braze-simulator.ts");
+const { startShopifyAdminStandIn } = await import("../tests/support/shopify-admin-stand-in.ts");
+const { adminPageUrl, mintDemoSessionToken } = await import("../app/demo/demo-mode.server.ts");
 
 const shop = "okendo-braze-demo.myshopify.com";
 const port = Number(process.env.PORT || 3000);
 const appUrl = `http://localhost:${port}`;
 const databaseFile = "data/demo.sqlite";
-const once = process.argv.includes("--once");
+const interactive = process.stdin.isTTY && !process.env.CI;
+const once = process.argv.includes("--once") || (!process.argv.includes("--serve") && !interactive);
 
+if (!(await portIsFree(port))) {
+  console.error(`Port ${port} is in use (another app or demo?). Choose another one: PORT=${port + 1} npm run demo`);
+  process.exit(1);
+}
 if (!productionBuildIsFresh()) {
   console.log("Building the app…");
-  buildProduction();
+  orExit(() => buildProduction());
 }
 
 const simulator = await startBrazeSimulator();
@@ -46,7 +57,7 @@ const env = {
 };
 Object.assign(process.env, env); // the token minting below signs with the server's secret
 
-execFileSync(process.execPath, ["scripts/migrate.mjs"], { env, stdio: "ignore" });
+orExit(() => runStep("Applying migrations (scripts/migrate.mjs)", ["scripts/migrate.mjs"], { env }));
 // `--demo`: the only way to turn demo mode on (app/demo/demo-mode.server.ts); an argument does not leak like a variable.
 const server = spawn(
   process.execPath,
@@ -152,11 +163,11 @@ console.log(
 );
 
 console.log(`
-Okendo → Braze demo is running.
+Okendo → Braze demo ${once ? "(stopped after the report)" : "is running"}.
   Admin pages:       ${appUrl}/demo
   Okendo webhook:    ${webhookUrl} (signing secret on the settings page)
   Braze simulator:   ${simulator.url}  (what it received: ${simulator.url}/__simulator/requests)
-Press Ctrl-C to stop.`);
+${once ? "Not a terminal (or --once): stopped. Run npm run demo in a terminal to keep it running." : "Press Ctrl-C to stop."}`);
 if (once) await stop(ok ? 0 : 1);
 
 async function deliver(body, options = {}) {
@@ -178,6 +189,25 @@ async function deliver(body, options = {}) {
 
 function receivedNames() {
   return new Set(simulator.events().map((event) => event.name));
+}
+
+// Runs a step; when it fails, shows the step's own output and stops the demo.
+function orExit(step) {
+  try {
+    return step();
+  } catch (error) {
+    if (!(error instanceof StepFailed)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+function portIsFree(port) {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true))); // where the demo's server listens
+  });
 }
 
 function sleep(ms) {

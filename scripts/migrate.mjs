@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { dialectOf, sqliteFile } from "../app/db-url.mjs";
+import { requireNode } from "./node-version.mjs";
 import {
   MIGRATION_FOLDERS,
   committedMigrations,
@@ -96,6 +97,7 @@ export async function migrate(url, options = {}) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  requireNode();
   try {
     await migrate(process.env.DATABASE_URL);
   } catch (error) {

@@ -1,7 +1,7 @@
 // The demo and the bench run the production build; both rebuild it only when it is missing or older than its sources.
-import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { runStep } from "./child-step.mjs";
 
 export const SERVER_BUILD = "build/server/index.js";
 const SOURCES = ["app", "vite.config.ts", "prisma/schema.prisma"];
@@ -18,6 +18,7 @@ export function productionBuildIsFresh() {
   return statSync(SERVER_BUILD).mtimeMs >= Math.max(...sources.map(newestMtime));
 }
 
+// Throws StepFailed with the build's output when it fails.
 export function buildProduction() {
-  execFileSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "vite:build"], { stdio: "pipe" });
+  runStep("Building the app (remix vite:build)", ["node_modules/@remix-run/dev/dist/cli.js", "vite:build"]);
 }

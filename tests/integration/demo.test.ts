@@ -1,6 +1,8 @@
 // `npm run demo` as a newcomer runs it: its report must show every catalog event delivered once, the duplicate
-// and the bad signature not delivered, and Ctrl-C must leave nothing running.
+// and the bad signature not delivered; without a terminal (as here: stdin is not a TTY) it exits after the report,
+// as CI runs it; in a terminal (forced here with --serve) it serves until Ctrl-C, which must leave nothing running.
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { expect, it } from "vitest";
 import { CATALOG_EVENT_NAMES } from "../../app/catalog/names.ts";
 import { freePort } from "../support/app-server.ts";
@@ -24,9 +26,9 @@ async function portIsFree(port: number) {
   );
 }
 
-it("reports every catalog event delivered exactly once, the duplicate and the bad signature not delivered", async () => {
+it("without a terminal, reports every catalog event delivered exactly once, the duplicate and the bad signature not delivered, and exits 0", async () => {
   const port = await freePort();
-  const demo = runDemo(["--once"], port);
+  const demo = runDemo([], port);
   expect(await demo.exited).toBe(0);
   const report = demo.output();
   for (const name of CATALOG_EVENT_NAMES) expect(report).toContain(`  1 × ${name}\n`);
@@ -37,9 +39,23 @@ it("reports every catalog event delivered exactly once, the duplicate and the ba
   expect(await portIsFree(port)).toBe(true);
 }, 90_000);
 
+it("says in one line which port to use when its port is taken", async () => {
+  const port = await freePort();
+  const blocker = createServer().listen(port);
+  try {
+    const demo = runDemo([], port);
+    expect(await demo.exited).toBe(1);
+    expect(demo.output().trim()).toBe(
+      `Port ${port} is in use (another app or demo?). Choose another one: PORT=${port + 1} npm run demo`,
+    );
+  } finally {
+    blocker.close();
+  }
+});
+
 it("serves the admin pages until Ctrl-C, then leaves nothing running", async () => {
   const port = await freePort();
-  const demo = runDemo([], port);
+  const demo = runDemo(["--serve"], port);
   const deadline = Date.now() + 60_000;
   while (!demo.output().includes("Press Ctrl-C to stop.") && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 100));
