@@ -6,7 +6,7 @@ import prisma from "./db.server";
 
 function required(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set. See the README's "Configuration" section.`);
+  if (!value) throw new Error(`${name} is not set. .env.example lists the app's environment variables.`);
   return value;
 }
 
