@@ -20,6 +20,7 @@ import { deliver, fail, identify, retryIdentityLater, retryLater, type Fence } f
 import { pruneLoop, retentionPolicyFromEnv, type RetentionPolicy } from "./retention.server";
 import { backoffMs, rateLimitDelayMs, retryPolicyFromEnv, shouldDeadLetter, type RetryPolicy } from "./retry-policy";
 import { sleepUntilWokenOr } from "./wake.server";
+import { workerHeartbeat } from "../health/heartbeat.server";
 
 export interface WorkerOptions {
   concurrency: number; // turns taken in parallel by this process
@@ -80,6 +81,7 @@ export function startDeliveryWorker(options: WorkerOptions = workerOptionsFromEn
     workLoop(`${hostname()}:${process.pid}:${index}`, { ...options, totals }, controller.signal),
   );
   loops.push(pruneLoop(options.retention ?? retentionPolicyFromEnv(), controller.signal));
+  loops.push(workerHeartbeat(controller.signal)); // readiness counts this worker as alive (app/health)
   return {
     totals,
     async stop() {
