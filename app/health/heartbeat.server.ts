@@ -1,6 +1,7 @@
 // The delivery worker's heartbeat: while a worker runs (in the web process or as `npm run worker`), it writes its row
 // in WorkerHeartbeat every few seconds; the readiness check (checks.server.ts) counts the recent rows. A clean stop
 // deletes the row; a killed process's row just goes stale and is removed by the next beat of any worker.
+import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import prisma from "../db.server";
@@ -13,7 +14,9 @@ export const HEARTBEAT_FRESH_MS = 30_000;
 const HEARTBEAT_FORGET_MS = 3_600_000;
 
 export function workerHeartbeat(signal: AbortSignal, intervalMs = HEARTBEAT_INTERVAL_MS): Promise<void> {
-  return beat(`${hostname()}:${process.pid}`, signal, intervalMs);
+  // Host and pid name the process for people; the random part keeps two containers apart that share a host name
+  // and run as pid 1 (host networking).
+  return beat(`${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, signal, intervalMs);
 }
 
 async function beat(workerId: string, signal: AbortSignal, intervalMs: number) {
