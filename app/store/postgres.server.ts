@@ -15,7 +15,6 @@ import type {
   NewInbound,
   RetryOutcome,
   Statements,
-  TxStatements,
 } from "./statements";
 import { SENDABLE_SQL, WORKABLE_SQL } from "./status-lists";
 import { runAsync, type AsyncTxStatements, type Work } from "./unit-of-work";
