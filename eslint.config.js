@@ -1,5 +1,5 @@
 // ESLint (flat config), run by `npm run lint` and `npm test`. Formatting is Prettier's job (`npm run format`), so
-// there are no stylistic rules here. The choices below are argued in docs/decisions/0010.
+// there are no stylistic rules here. The choices below are argued in docs/decisions/0012.
 import js from "@eslint/js";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";

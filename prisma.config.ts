@@ -1,7 +1,7 @@
 // Prisma CLI configuration, for the two commands this project uses: `prisma generate` (run on install by
 // scripts/prisma-generate.mjs) and `prisma migrate diff` (run by `npm run migration:create`). The JS engine with a
 // driver adapter lets both run without downloading Prisma's Rust engines (docs/decisions/0002).
-// Migrations are applied by scripts/migrate.mjs, never by `prisma migrate` (docs/decisions/0003, 0008): the
+// Migrations are applied by scripts/migrate.mjs, never by `prisma migrate` (docs/decisions/0003, 0010): the
 // adapter below serves `migrate diff` with a throwaway in-memory database and refuses every other command.
 import path from "node:path";
 import { defineConfig } from "prisma/config";

@@ -1,5 +1,5 @@
 // The committed migrations of each dialect and their checksums: what scripts/migrate.mjs applies and what the
-// readiness check (app/health) compares with the `_app_migrations` ledger (docs/decisions/0008). Plain
+// readiness check (app/health) compares with the `_app_migrations` ledger (docs/decisions/0010). Plain
 // JavaScript so that the migration runner imports it without a build step.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
@@ -37,7 +37,7 @@ export function committedMigrations(folder) {
 /**
  * What the ledger says about the committed migrations.
  * - pending: committed, not applied yet;
- * - edited: applied, but the committed SQL is no longer what was applied (refused: docs/decisions/0008);
+ * - edited: applied, but the committed SQL is no longer what was applied (refused: docs/decisions/0010);
  * - unchecked: applied before the ledger kept checksums (the runner records today's checksum for them);
  * - unknown: in the ledger without a committed folder (applied by a newer version of the app).
  * @param {Migration[]} committed

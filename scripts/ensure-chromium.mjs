@@ -1,7 +1,7 @@
 // Run by `npm test` before the browser tests: they drive Debian's Chromium, because Playwright cannot download its
 // own browsers on these machines (only the npm registry and Debian's archive are reachable). When Chromium is
 // missing, it installs Debian's `chromium` package as root (or with password-less sudo); otherwise it says, in one
-// line, the command to run. CHROMIUM_PATH points the tests at another Chromium or Chrome. See docs/decisions/0009.
+// line, the command to run. CHROMIUM_PATH points the tests at another Chromium or Chrome. See docs/decisions/0011.
 import { spawnSync } from "node:child_process";
 import { existsSync, writeSync } from "node:fs";
 

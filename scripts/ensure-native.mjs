@@ -2,7 +2,7 @@
 // loads in the Node that runs the app. An addon compiled for another Node (after a Node upgrade, a `npm rebuild`
 // with the wrong headers, a copied node_modules) fails with "NODE_MODULE_VERSION …"; this script rebuilds it with
 // node-gyp against the running Node's headers — which the `node` dev dependency ships, so no download — and says
-// so. When it cannot, it prints the one command that fixes it and exits 1. See docs/decisions/0009.
+// so. When it cannot, it prints the one command that fixes it and exits 1. See docs/decisions/0011.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeSync } from "node:fs";
 import { createRequire } from "node:module";

@@ -1,6 +1,6 @@
 // Applies committed migrations to the database DATABASE_URL names; `npm start`, the demo and the tests run it.
 // The same small runner for both dialects: the committed SQL files in order, in one transaction, recorded with a
-// checksum in `_app_migrations`; an applied migration whose SQL has since changed stops it (docs/decisions/0008).
+// checksum in `_app_migrations`; an applied migration whose SQL has since changed stops it (docs/decisions/0010).
 // (Prisma's offline wasm engine cannot migrate Postgres, and on SQLite it fails whenever another process — a
 // worker, or a restart after a crash — has the file open; see docs/decisions/0003.)
 import { mkdirSync } from "node:fs";

@@ -1,6 +1,6 @@
 // Stops a script run by a Node older than this project needs, within a second and with one line saying what to do,
 // instead of a crash deep in a dependency (ERR_UNKNOWN_FILE_EXTENSION, a segfault, an ABI mismatch). npm scripts
-// run on the Node 22 that `npm install` puts in node_modules/.bin (the `node` dev dependency, decision 0009), so
+// run on the Node 22 that `npm install` puts in node_modules/.bin (the `node` dev dependency, decision 0011), so
 // this only fires when a script is started by hand with an older system Node.
 // Kept free of dependencies and of TypeScript so that it loads on any Node.
 

@@ -1,5 +1,5 @@
 // The migration runner on both dialects: applies the committed SQL once, records a checksum per migration, and
-// refuses to run when an applied migration's SQL was edited afterwards (docs/decisions/0008). Works on a copy of
+// refuses to run when an applied migration's SQL was edited afterwards (docs/decisions/0010). Works on a copy of
 // the committed migrations so that the test can edit one.
 import { execFileSync } from "node:child_process";
 import { appendFileSync, cpSync, mkdtempSync, mkdirSync, writeFileSync } from "node:fs";

@@ -1,4 +1,4 @@
-// The guards that make the README's two commands fail fast and say what to do (docs/decisions/0009).
+// The guards that make the README's two commands fail fast and say what to do (docs/decisions/0011).
 import { spawnSync } from "node:child_process";
 import { expect, it } from "vitest";
 import { StepFailed, runStep } from "../../scripts/child-step.mjs";
