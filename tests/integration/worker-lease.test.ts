@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, startWorkerProcess, type AppServer, type ChildHandle } from "../support/app-server.ts";
 import { startBrazeSimulator, type BrazeSimulator } from "../support/braze-simulator.ts";
-import { createShop, postOkendo, waitFor } from "../support/okendo.ts";
+import { createShop, waitFor } from "../support/okendo.ts";
 import { envelope, postAll, sleep, trackRequests } from "../support/pipeline.ts";
 import { openDatabase, signShopifyWebhook } from "../support/shopify.ts";
 import type { PrismaClient } from "@prisma/client";
