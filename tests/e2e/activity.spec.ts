@@ -274,12 +274,12 @@ test("Retry on an unmapped message reads it again with the current mapping", asy
 }) => {
   const shop = await createShop(db, { brazeUrl: simulatorUrl });
   // Still not a catalog event today: it stays unmapped, with the reason.
-  await post(shop, { topic: "review.update", resource: { reviewId: "r1", rating: 4 } });
+  await post(shop, { topic: "review.delete", resource: { reviewId: "r1" } });
   const [unmapped] = await rowsIn(db, shop.domain, ["unmapped"], 1);
   const admin = await openAdmin(page, shop.domain);
   await admin.open("/app/activity");
   await tableRows(page).filter({ hasText: "Unmapped message" }).getByRole("button", { name: /Retry/ }).click();
-  await expect(page.getByRole("status").filter({ hasText: "review.update is not forwarded" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "review.delete is not forwarded" })).toBeVisible();
   expect((await db.delivery.findUniqueOrThrow({ where: { id: unmapped!.id } })).status).toBe("unmapped");
 
   // A message an earlier mapping could not read (stored then as unmapped), which today's mapping understands.

@@ -102,9 +102,11 @@ describe("Shopify Customer ID toggle on", () => {
     const [event] = await waitFor(() => sent().length > 0 && sent());
     expect(event!.external_id).toBe("8124");
     expect(identifiersOf(event!)).toEqual(["external_id"]);
-    expect(simulator.attributes().filter((object) => object.external_id === "8124")).toEqual([
-      expect.objectContaining({ email: "cy@example.com", okendo_latest_nps: 10 }),
-    ]);
+    const attributes = await waitFor(() => {
+      const found = simulator.attributes().filter((object) => object.external_id === "8124");
+      return found.length > 0 && found;
+    });
+    expect(attributes).toEqual([expect.objectContaining({ email: "cy@example.com", okendo_latest_nps: 10 })]);
   });
 
   it("does not take another customer Shopify's loose search returns for the one asked about", async () => {
