@@ -12,6 +12,7 @@ import {
   type Identity,
   type ShopIdentitySetting,
 } from "../identity/resolve.server";
+import { utcDay } from "../settings/events.server";
 import type { Interpretation } from "../sources/interpretation";
 import { store } from "../store/index.server";
 import type { NewDelivery } from "../store/statements";

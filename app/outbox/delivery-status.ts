@@ -49,10 +49,6 @@ export const PRUNABLE_STATUSES: readonly DeliveryStatus[] = [
   DeliveryStatus.cancelled,
 ];
 
-export function isDeliveryStatus(value: string): value is DeliveryStatus {
-  return (DELIVERY_STATUSES as readonly string[]).includes(value);
-}
-
 // What a row holds: a Braze object (event, attribute update, user deletion), or a message that could not be mapped.
 export const DeliveryKind = Object.freeze({
   event: "event",

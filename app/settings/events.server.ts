@@ -1,7 +1,8 @@
 // The Events card: a per-shop on/off switch for each catalog event, and what the shop received of each.
 // A switched-off event is still accepted (the sender gets its 2xx and the merchant sees it in the activity
 // log) but its rows are stored as "skipped" and never sent. Received counts are kept per UTC day in
-// EventDailyCount, written by the accepting transaction, so they outlive the outbox's retention.
+// EventDailyCount, written by the accepting transaction (app/outbox/accept.server.ts), so they outlive the outbox's
+// retention.
 import type { Prisma } from "@prisma/client";
 import prisma from "../db.server";
 import { CATALOG } from "../catalog/events";
@@ -46,21 +47,6 @@ export async function setEventEnabled(shop: string, eventName: string, enabled: 
     update: { enabled },
   });
   return true;
-}
-
-// Runs inside the accepting transaction: one received event of each name in `eventNames`, counted at `at`.
-// A native upsert (INSERT … ON CONFLICT), so concurrent first events of the day never collide.
-export async function countReceivedEvents(tx: Prisma.TransactionClient, shop: string, eventNames: string[], at: Date) {
-  const perName = new Map<string, number>();
-  for (const name of eventNames) perName.set(name, (perName.get(name) ?? 0) + 1);
-  const day = utcDay(at);
-  for (const [eventName, count] of perName) {
-    await tx.eventDailyCount.upsert({
-      where: { shop_eventName_day: { shop, eventName, day } },
-      create: { shop, eventName, day, count, lastReceivedAt: at },
-      update: { count: { increment: count }, lastReceivedAt: at },
-    });
-  }
 }
 
 export async function eventsCardView(shop: string, now = new Date()): Promise<EventsCardView> {
