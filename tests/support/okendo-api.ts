@@ -1,0 +1,41 @@
+// Helpers for tests of the Okendo Merchant API client and the connection service: a migrated throwaway database
+// of either dialect, and the shared rate limiter on it.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { PrismaClient } from "@prisma/client";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { sharedOkendoRateLimiter } from "../../app/okendo/rate-limit.server.ts";
+import { createTestDatabase } from "./postgres.ts";
+import { openDatabase } from "./shopify.ts";
+
+export interface MigratedDatabase {
+  url: string;
+  db: PrismaClient;
+  close(): Promise<void>;
+}
+
+export async function migratedDatabase(dialect: "sqlite" | "postgres" = "sqlite"): Promise<MigratedDatabase> {
+  const postgres = dialect === "postgres" ? await createTestDatabase() : null;
+  const url = postgres?.url ?? `file:${path.join(mkdtempSync(path.join(tmpdir(), "okendo-api-")), "app.sqlite")}`;
+  execFileSync(process.execPath, ["scripts/migrate.mjs"], {
+    env: { ...process.env, DATABASE_URL: url },
+    stdio: "pipe",
+  });
+  const db = postgres
+    ? openDatabase(url)
+    : new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 5000 }) });
+  return {
+    url,
+    db,
+    async close() {
+      await db.$disconnect();
+      await postgres?.drop();
+    },
+  };
+}
+
+export function limiterOn(db: PrismaClient, intervalMs?: number) {
+  return sharedOkendoRateLimiter(db, intervalMs);
+}
