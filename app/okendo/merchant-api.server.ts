@@ -29,7 +29,7 @@ export type OkendoProblem =
   | { kind: "no-webhooks-plan" }
   | { kind: "forbidden" }
   | { kind: "rate-limited"; retryAfterMs: number }
-  | { kind: "unreachable"; detail: string }
+  | { kind: "unreachable"; detail: string; status?: number }
   | { kind: "not-found" }
   | { kind: "not-supported" }
   | { kind: "rejected"; status: number; detail: string | null }
@@ -107,7 +107,9 @@ export function explainOkendoProblem(problem: OkendoProblem): string {
     case "rate-limited":
       return `Okendo is limiting requests for this account right now (it allows about 2 a second). Try again in ${Math.max(1, Math.ceil(problem.retryAfterMs / 1000))} seconds.`;
     case "unreachable":
-      return `Okendo's API could not be reached (${problem.detail}). Try again in a minute.`;
+      return problem.status
+        ? `Okendo's API is having trouble (it answered HTTP ${problem.status}). Try again in a minute.`
+        : `Okendo's API could not be reached (${problem.detail}). Try again in a minute.`;
     case "not-found":
       return "Okendo answered that this no longer exists.";
     case "not-supported":
@@ -267,7 +269,7 @@ export function okendoMerchantApi(credentials: OkendoCredentials, options: Merch
     if (status === 403) return webhooks ? { kind: "no-webhooks-plan" } : { kind: "forbidden" };
     if (status === 404) return { kind: "not-found" };
     if (status === 405) return { kind: "not-supported" };
-    if (status >= 500) return { kind: "unreachable", detail: `Okendo answered HTTP ${status}` };
+    if (status >= 500) return { kind: "unreachable", detail: `HTTP ${status}`, status };
     return { kind: "rejected", status, detail: messageOf(body) };
   }
 

@@ -137,8 +137,11 @@ export interface OkendoSimulator {
   addReview(userId: string, overrides?: Json): Json;
   /** Delivers any resource under a topic ("loyalty_customer.update") to matching subscriptions. */
   deliver(userId: string, topic: string, resource: Json): Delivery[];
-  /** Answers the next n API requests (optionally only this account's) with a canned failure. */
-  failNext(n: number, response: FailureResponse, options?: { userId?: string }): void;
+  /**
+   * Answers the next n API requests with a canned failure; optionally only one account's, only one method's, and
+   * only after letting `skip` matching requests through.
+   */
+  failNext(n: number, response: FailureResponse, options?: { userId?: string; method?: string; skip?: number }): void;
   configure(settings: Partial<SimulatorSettings>): void;
   /** Resolves when no delivery is pending (retries included). */
   settled(): Promise<void>;
@@ -335,7 +338,7 @@ export async function startOkendoSimulator(options: OkendoSimulatorOptions = {})
   const accounts = new Map<string, AccountState>();
   const requests: RecordedRequest[] = [];
   const deliveries: Delivery[] = [];
-  const failures: (FailureResponse & { userId?: string })[] = [];
+  const failures: (FailureResponse & { userId?: string; method?: string; skip: number })[] = [];
   const pending = new Set<Promise<void>>();
   let dropNext = 0;
   let nextRequestId = 1;
@@ -656,8 +659,11 @@ export async function startOkendoSimulator(options: OkendoSimulatorOptions = {})
     const target = route(path);
     if (!target) return error(404, "Not Found");
 
-    const failureAt = failures.findIndex((f) => !f.userId || f.userId === auth?.user.toLowerCase());
-    if (failureAt >= 0) {
+    const failureAt = failures.findIndex(
+      (f) => (!f.userId || f.userId === auth?.user.toLowerCase()) && (!f.method || f.method === method),
+    );
+    if (failureAt >= 0 && failures[failureAt]!.skip > 0) failures[failureAt]!.skip--;
+    else if (failureAt >= 0) {
       const [failure] = failures.splice(failureAt, 1);
       return {
         status: failure!.status,
@@ -737,7 +743,11 @@ export async function startOkendoSimulator(options: OkendoSimulatorOptions = {})
           simulator.failNext(
             typeof body.n === "number" ? body.n : 1,
             { status: body.status as number, body: body.body, headers: body.headers as Record<string, string> },
-            { userId: typeof body.userId === "string" ? body.userId : undefined },
+            {
+              userId: typeof body.userId === "string" ? body.userId : undefined,
+              method: typeof body.method === "string" ? body.method : undefined,
+              skip: typeof body.skip === "number" ? body.skip : undefined,
+            },
           ),
         );
       case "POST settings":
@@ -824,7 +834,8 @@ export async function startOkendoSimulator(options: OkendoSimulatorOptions = {})
         throw new RangeError("failNext: status must be an HTTP error status");
       }
       const userId = opts.userId?.toLowerCase();
-      for (let i = 0; i < n; i++) failures.push({ ...response, userId });
+      const method = opts.method?.toUpperCase();
+      for (let i = 0; i < n; i++) failures.push({ ...response, userId, method, skip: i === 0 ? (opts.skip ?? 0) : 0 });
     },
     configure(changes) {
       settings = { ...settings, ...changes };

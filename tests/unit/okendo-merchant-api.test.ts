@@ -362,10 +362,9 @@ describe("when Okendo cannot be used", () => {
 
     account = sim.addAccount();
     sim.failNext(1, { status: 503 });
-    expect(problemOf(await api().listSubscriptions()).problem).toEqual({
-      kind: "unreachable",
-      detail: "Okendo answered HTTP 503",
-    });
+    const troubled = problemOf(await api().listSubscriptions());
+    expect(troubled.problem).toEqual({ kind: "unreachable", detail: "HTTP 503", status: 503 });
+    expect(troubled.message).toBe("Okendo's API is having trouble (it answered HTTP 503). Try again in a minute.");
 
     handler = () => {}; // never answers
     const slow = problemOf(await bare({ timeoutMs: 300 }).checkCredentials());

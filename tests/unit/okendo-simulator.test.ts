@@ -282,6 +282,16 @@ describe("injected failures", () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("7");
     expect(() => sim.failNext(0, { status: 500 })).toThrow(RangeError);
+
+    // Only the third POST fails; GETs pass untouched.
+    sim.failNext(1, { status: 500 }, { method: "POST", skip: 2 });
+    const post = () => call("/webhook_subscriptions", { method: "POST", body: subscriptionBody("https://a.test/1") });
+    expect([
+      (await post()).status,
+      (await call("/reviews")).status,
+      (await post()).status,
+      (await post()).status,
+    ]).toEqual([200, 200, 200, 500]);
   });
 });
 
