@@ -14,7 +14,13 @@ import {
   type OkendoWebhookSubscription,
 } from "./merchant-api.server";
 import { sharedOkendoRateLimiter } from "./rate-limit.server";
-import { OKENDO_TOPICS, okendoTopic, topicWebhookUrl, type OkendoTopicInfo } from "./subscription-topics";
+import {
+  OKENDO_RESOURCE_LABELS,
+  OKENDO_TOPICS,
+  okendoTopic,
+  topicWebhookUrl,
+  type OkendoTopicInfo,
+} from "./subscription-topics";
 
 const apiKeyContext = (shop: string) => `${shop}:okendo-api-key`;
 /** The secret box context of a subscription's secret, for code that reads OkendoSubscription rows itself. */
@@ -33,6 +39,7 @@ export interface OkendoSubscriptionView {
   topic: string;
   label: string;
   resourceType: string;
+  resourceLabel: string;
   /** As Okendo reports it; "missing" when Okendo no longer has it; "unknown" when Okendo could not be asked. */
   state: "enabled" | "disabled" | "missing" | "unknown";
   lastDeliveryAt: string | null;
@@ -47,6 +54,7 @@ export interface OkendoApiConnectionView {
   apiBase: string | null;
   /** The API base URLs a connection may use; more than one only when OKENDO_EXTRA_API_URLS lists stand-ins. */
   apiBases: string[];
+  defaultApiBase: string;
   subscriptions: OkendoSubscriptionView[];
   /** Why the states shown are the app's last record rather than Okendo's answer; null when Okendo answered. */
   stateProblem: string | null;
@@ -257,6 +265,7 @@ export async function okendoApiConnectionView(shop: string): Promise<OkendoApiCo
       connectedAt: null,
       apiBase: null,
       apiBases,
+      defaultApiBase: defaultApiBase(),
       subscriptions: [],
       stateProblem: null,
       needsRepair: false,
@@ -279,6 +288,7 @@ export async function okendoApiConnectionView(shop: string): Promise<OkendoApiCo
       topic: topic.topic,
       label: topic.label,
       resourceType: topic.resourceType,
+      resourceLabel: OKENDO_RESOURCE_LABELS[topic.resourceType] ?? topic.resourceType,
       state,
       lastDeliveryAt: mine?.lastDeliveryAt?.toISOString() ?? null,
     };
@@ -290,6 +300,7 @@ export async function okendoApiConnectionView(shop: string): Promise<OkendoApiCo
     connectedAt: row.connectedAt.toISOString(),
     apiBase: row.apiBase,
     apiBases,
+    defaultApiBase: defaultApiBase(),
     subscriptions,
     stateProblem: live.ok
       ? null

@@ -38,6 +38,15 @@ export const OKENDO_TOPICS = [
   },
 ] as const;
 
+/** Okendo's resource types in a merchant's words. */
+export const OKENDO_RESOURCE_LABELS: Record<string, string> = {
+  review: "Reviews",
+  loyalty_customer: "Loyalty members",
+  loyalty_earning_transaction: "Loyalty points earned",
+  loyalty_redemption_transaction: "Loyalty points redeemed",
+  loyalty_adjustment_transaction: "Loyalty points adjusted",
+};
+
 export type OkendoTopic = (typeof OKENDO_TOPICS)[number]["topic"];
 export type OkendoTopicInfo = (typeof OKENDO_TOPICS)[number];
 

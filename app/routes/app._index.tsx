@@ -10,6 +10,7 @@ import {
   setIdentifyByCustomerId,
 } from "../settings/braze-connection.server";
 import { okendoConnectionView } from "../okendo/connection-view.server";
+import { connectOkendo, disconnectOkendo, okendoApiConnectionView, repairOkendo } from "../okendo/connection.server";
 import { rotateSigningSecret, saveOkendoProvidedSecret } from "../okendo/signing-secrets.server";
 import { BrazeConnectionCard } from "../ui/BrazeConnectionCard";
 import { OkendoConnectionCard } from "../ui/OkendoConnectionCard";
@@ -24,13 +25,14 @@ import { DeliveryHealthBanner } from "../ui/DeliveryHealthBanner";
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const connection = await brazeConnectionView(session.shop); // creates the shop's row on first visit
-  const [okendo, events, health, testRun] = await Promise.all([
+  const [okendo, okendoApi, events, health, testRun] = await Promise.all([
     okendoConnectionView(session.shop),
+    okendoApiConnectionView(session.shop),
     eventsCardView(session.shop),
     deliveryHealthView(session.shop),
     latestTestRun(session.shop),
   ]);
-  return { connection, okendo, events, health, testRun };
+  return { connection, okendo, okendoApi, events, health, testRun };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -63,6 +65,18 @@ export async function action({ request }: ActionFunctionArgs) {
       ? data({ ok: false as const, fieldErrors: { okendoSecret: problem } }, { status: 422 })
       : { ok: true as const, intent };
   }
+  if (intent === "okendo-connect") {
+    const result = await connectOkendo(session.shop, {
+      userId: String(form.get("userId") ?? ""),
+      apiKey: String(form.get("apiKey") ?? ""),
+      apiBase: form.has("apiBase") ? String(form.get("apiBase")) : undefined,
+    });
+    return result.ok ? { ok: true as const, intent } : data({ ...result, intent }, { status: 422 });
+  }
+  if (intent === "okendo-repair" || intent === "okendo-disconnect") {
+    const result = intent === "okendo-repair" ? await repairOkendo(session.shop) : await disconnectOkendo(session.shop);
+    return result.ok ? { ...result, intent } : data({ ...result, intent }, { status: 422 });
+  }
   if (intent === "event-switch") {
     const saved = await setEventEnabled(
       session.shop,
@@ -83,7 +97,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function BrazeSettings() {
-  const { connection, okendo, events, health, testRun } = useLoaderData<typeof loader>();
+  const { connection, okendo, okendoApi, events, health, testRun } = useLoaderData<typeof loader>();
   const enabledEvents = events.groups.flatMap((group) => group.events).filter((event) => event.enabled).length;
   return (
     <Page title="Braze">
@@ -95,7 +109,7 @@ export default function BrazeSettings() {
             {connection.status === "connected" && (
               <TestEventsCard testRun={testRun} connectedAt={connection.connectedAt} enabledEvents={enabledEvents} />
             )}
-            <OkendoConnectionCard okendo={okendo} />
+            <OkendoConnectionCard connection={okendoApi} manual={okendo} />
             <EventsCard events={events} />
             <AdvancedSettingsCard identifyByCustomerId={connection.identifyByCustomerId} />
           </BlockStack>

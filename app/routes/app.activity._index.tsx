@@ -126,8 +126,8 @@ function NothingYet({ connected, settingsUrl }: { connected: boolean; settingsUr
       action={{ content: "Open settings", url: settingsUrl }}
     >
       <p>
-        Braze is connected. Add this app's webhook URL and signing secret (Settings › Okendo connection) to Okendo:
-        every event it sends appears here with exactly what went to Braze.
+        Braze is connected. Connect Okendo in Settings (or set it up by hand there with the app's webhook URL and
+        signing secret): every event it sends appears here with exactly what went to Braze.
       </p>
     </EmptyState>
   ) : (

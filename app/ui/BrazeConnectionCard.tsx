@@ -28,10 +28,15 @@ export function BrazeConnectionCard({ connection }: { connection: BrazeConnectio
       shopify.toast.show(fetcher.data.intent === "connect" ? "Connected to Braze" : "Disconnected from Braze");
   }, [fetcher.data, shopify]);
 
-  return connection.status === "disconnected" ? (
-    <ConnectForm fetcher={fetcher} />
-  ) : (
-    <ConnectedDetails connection={connection} fetcher={fetcher} />
+  // A named region: the Okendo card has its own "API Key" and "Disconnect".
+  return (
+    <section aria-label="Braze">
+      {connection.status === "disconnected" ? (
+        <ConnectForm fetcher={fetcher} />
+      ) : (
+        <ConnectedDetails connection={connection} fetcher={fetcher} />
+      )}
+    </section>
   );
 }
 

@@ -1,118 +1,246 @@
-import { useEffect, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { useFetcher } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import { BlockStack, Button, Card, InlineStack, List, Text, TextField } from "@shopify/polaris";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  Collapsible,
+  DataTable,
+  InlineStack,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import type { OkendoApiConnectionView, OkendoSubscriptionView } from "../okendo/connection.server";
 import type { OkendoConnectionView } from "../okendo/connection-view.server";
-import { formatUtc } from "./format";
+import { formatUtc, maskedKey } from "./format";
+import { OkendoManualSetup } from "./OkendoManualSetup";
 
-type OkendoActionData = { ok: true; intent: string } | { ok: false; fieldErrors?: { okendoSecret?: string } };
+type OkendoApiActionData =
+  | { ok: true; intent: "okendo-connect" | "okendo-repair" | "okendo-disconnect"; message?: string }
+  | { ok: false; intent: string; fieldErrors?: { userId?: string; apiKey?: string; apiBase?: string }; error?: string };
 
-export function OkendoConnectionCard({ okendo }: { okendo: OkendoConnectionView }) {
+type OkendoFetcher = ReturnType<typeof useFetcher<OkendoApiActionData>>;
+
+// The Okendo card: connect with the credentials Okendo shows under Settings › Integrations › Credentials, then see
+// and repair the webhook subscriptions the app manages. The manual path (URL + signing secret) is folded below.
+export function OkendoConnectionCard({
+  connection,
+  manual,
+}: {
+  connection: OkendoApiConnectionView;
+  manual: OkendoConnectionView;
+}) {
+  // One fetcher for every state, so a message survives the card switching between its forms.
+  const fetcher = useFetcher<OkendoApiActionData>({ key: "okendo-api" });
   const shopify = useAppBridge();
-  const fetcher = useFetcher<OkendoActionData>({ key: "okendo-connection" });
-  const [okendoSecret, setOkendoSecret] = useState("");
-  const copy = (label: string, value: string) =>
-    navigator.clipboard.writeText(value).then(
-      () => shopify.toast.show(`${label} copied`),
-      () => shopify.toast.show(`Could not copy; select the ${label.toLowerCase()} and copy it`, { isError: true }),
-    );
+  const headingId = useId();
+  const [manualOpen, setManualOpen] = useState(false);
+  const manualId = useId();
 
   useEffect(() => {
-    if (!fetcher.data?.ok) return;
-    if (fetcher.data.intent === "rotate-secret") shopify.toast.show("New signing secret created");
-    if (fetcher.data.intent === "okendo-secret") {
-      shopify.toast.show("Okendo's secret saved");
-      // eslint-disable-next-line react-hooks/set-state-in-effect -- empties the field once the save succeeded
-      setOkendoSecret("");
-    }
+    const data = fetcher.data;
+    if (!data?.ok) return;
+    if (data.intent === "okendo-connect") shopify.toast.show("Connected to Okendo");
+    if (data.intent === "okendo-repair") shopify.toast.show(data.message ?? "Subscriptions repaired");
+    if (data.intent === "okendo-disconnect" && !data.message) shopify.toast.show("Disconnected from Okendo");
   }, [fetcher.data, shopify]);
 
-  const busy = (intent: string) => fetcher.state !== "idle" && fetcher.formData?.get("intent") === intent;
-  const secretError = fetcher.data && !fetcher.data.ok ? fetcher.data.fieldErrors?.okendoSecret : undefined;
+  return (
+    <section aria-labelledby={headingId}>
+      <Card>
+        <BlockStack gap="400">
+          <InlineStack align="space-between" blockAlign="center">
+            <Text as="h2" variant="headingMd" id={headingId}>
+              Okendo
+            </Text>
+            <StatusBadge connection={connection} />
+          </InlineStack>
+          {connection.connected ? (
+            <ConnectedDetails connection={connection} fetcher={fetcher} />
+          ) : (
+            <ConnectForm connection={connection} fetcher={fetcher} />
+          )}
+          <BlockStack gap="200">
+            <InlineStack>
+              <Button
+                variant="plain"
+                disclosure={manualOpen ? "up" : "down"}
+                ariaExpanded={manualOpen}
+                ariaControls={manualId}
+                onClick={() => setManualOpen((open) => !open)}
+              >
+                Set up by hand
+              </Button>
+            </InlineStack>
+            <Collapsible id={manualId} open={manualOpen}>
+              <OkendoManualSetup okendo={manual} />
+            </Collapsible>
+          </BlockStack>
+        </BlockStack>
+      </Card>
+    </section>
+  );
+}
+
+function StatusBadge({ connection }: { connection: OkendoApiConnectionView }) {
+  if (!connection.connected) return <Badge>Not connected</Badge>;
+  if (connection.needsRepair) return <Badge tone="warning">Needs repair</Badge>;
+  return <Badge tone="success">Connected</Badge>;
+}
+
+function ConnectForm({ connection, fetcher }: { connection: OkendoApiConnectionView; fetcher: OkendoFetcher }) {
+  const [userId, setUserId] = useState("");
+  const [apiKey, setApiKey] = useState("");
+  const [apiBase, setApiBase] = useState(connection.defaultApiBase);
+  const data = fetcher.data;
+  const failure = data && !data.ok && data.intent === "okendo-connect" ? data : undefined;
+  const disconnected = data?.ok && data.intent === "okendo-disconnect" ? data : undefined;
+  const submitting = fetcher.state !== "idle" && fetcher.formData?.get("intent") === "okendo-connect";
 
   return (
-    <Card>
+    <fetcher.Form method="post">
+      <input type="hidden" name="intent" value="okendo-connect" />
       <BlockStack gap="400">
-        <Text as="h2" variant="headingMd">
-          Okendo connection
-        </Text>
         <Text as="p" tone="subdued">
-          Okendo sends events to this URL. Every request must be signed with the signing secret (Standard Webhooks, as
-          Okendo's webhooks are).
-          {okendo.lastReceivedAt
-            ? ` Last event received ${formatUtc(okendo.lastReceivedAt)}.`
-            : " Nothing received yet."}
+          Enter the Okendo User ID and API Key shown in Okendo under Settings › Integrations › Credentials. The app then
+          subscribes to Okendo's review and loyalty webhooks for you and keeps the subscriptions working. Okendo's
+          webhooks need its Advanced plan or above.
         </Text>
+        {disconnected?.message && (
+          <Banner tone="warning" title="Disconnected, with something left in Okendo">
+            <p>{disconnected.message}</p>
+          </Banner>
+        )}
+        {failure?.error && (
+          <Banner tone="critical" title="Not connected">
+            <p>{failure.error}</p>
+          </Banner>
+        )}
         <TextField
-          label="Webhook URL"
-          value={okendo.webhookUrl}
-          readOnly
+          label="Okendo User ID"
+          name="userId"
+          value={userId}
+          onChange={setUserId}
           autoComplete="off"
-          connectedRight={<Button onClick={() => copy("Webhook URL", okendo.webhookUrl)}>Copy</Button>}
+          placeholder="123e4567-e89b-12d3-a456-426614174000"
+          error={failure?.fieldErrors?.userId}
         />
         <TextField
-          label="Signing secret"
-          value={okendo.signingSecret}
-          readOnly
+          label="API Key"
+          name="apiKey"
+          type="password"
+          value={apiKey}
+          onChange={setApiKey}
           autoComplete="off"
-          helpText={
-            okendo.previousSecretValidUntil
-              ? `The previous secret is still accepted until ${formatUtc(okendo.previousSecretValidUntil)}.`
-              : undefined
-          }
-          connectedRight={<Button onClick={() => copy("Signing secret", okendo.signingSecret)}>Copy</Button>}
+          error={failure?.fieldErrors?.apiKey}
         />
-        <BlockStack gap="200">
-          <Text as="h3" variant="headingSm">
-            Set up in Okendo
-          </Text>
-          <List type="number">
-            <List.Item>
-              Reviews and loyalty (Okendo Advanced plans and above): create a webhook subscription with Okendo's API
-              (POST https://api.okendo.io/enterprise/webhook_subscriptions) using the Webhook URL as endpointUrl, then
-              paste the secret Okendo returns below.
-            </List.Item>
-            <List.Item>
-              Okendo's Shopify Flow triggers: add the "Send Okendo event to Braze" action to a Flow workflow.
-            </List.Item>
-            <List.Item>
-              Referrals, surveys, quizzes and review requests from Okendo Sequences' "Forward to HTTP Endpoint" step or
-              your own code: send the event envelope described in the app's documentation, signed with the secret above.
-            </List.Item>
-          </List>
-        </BlockStack>
-        <fetcher.Form method="post">
-          <input type="hidden" name="intent" value="okendo-secret" />
-          <TextField
-            label="Okendo's webhook secret"
-            name="okendoSecret"
-            type="password"
-            value={okendoSecret}
-            onChange={setOkendoSecret}
-            autoComplete="off"
-            placeholder="whsec_…"
-            helpText={
-              okendo.hasOkendoSecret
-                ? "Saved. Paste a new one to replace it."
-                : "Returned by Okendo's API when you create the subscription."
-            }
-            error={secretError}
-            connectedRight={
-              <Button submit loading={busy("okendo-secret")}>
-                Add Okendo secret
-              </Button>
-            }
+        {connection.apiBases.length > 1 && (
+          // Only when OKENDO_EXTRA_API_URLS lists stand-ins (development, demos, tests): never shown in production.
+          <Select
+            label="Okendo API"
+            name="apiBase"
+            options={connection.apiBases.map((base) => ({ label: base, value: base }))}
+            value={apiBase}
+            onChange={setApiBase}
+            helpText="Development only: OKENDO_EXTRA_API_URLS lists stand-ins for Okendo's API."
+            error={failure?.fieldErrors?.apiBase}
           />
+        )}
+        <InlineStack align="end">
+          <Button submit variant="primary" loading={submitting}>
+            Connect
+          </Button>
+        </InlineStack>
+      </BlockStack>
+    </fetcher.Form>
+  );
+}
+
+const STATE_LABELS: Record<
+  OkendoSubscriptionView["state"],
+  { label: string; tone?: "success" | "warning" | "critical" }
+> = {
+  enabled: { label: "Enabled", tone: "success" },
+  disabled: { label: "Disabled", tone: "critical" },
+  missing: { label: "Missing", tone: "critical" },
+  unknown: { label: "Unknown" },
+};
+
+function ConnectedDetails({ connection, fetcher }: { connection: OkendoApiConnectionView; fetcher: OkendoFetcher }) {
+  const data = fetcher.data;
+  const busy = (intent: string) => fetcher.state !== "idle" && fetcher.formData?.get("intent") === intent;
+  const repairFailure = data && !data.ok && data.intent === "okendo-repair" ? data.error : undefined;
+
+  const rows = connection.subscriptions.map((s) => [
+    s.resourceLabel,
+    <code key="topic">{s.topic}</code>,
+    <Badge key="state" tone={STATE_LABELS[s.state].tone}>
+      {STATE_LABELS[s.state].label}
+    </Badge>,
+    s.lastDeliveryAt ? formatUtc(s.lastDeliveryAt) : "None yet",
+  ]);
+
+  return (
+    <BlockStack gap="400">
+      <BlockStack gap="200">
+        <Detail label="Okendo User ID" value={connection.userId ?? ""} />
+        <Detail label="API Key" value={maskedKey(connection.apiKeyLast4)} />
+        {connection.connectedAt && <Detail label="Connected on" value={formatUtc(connection.connectedAt)} />}
+      </BlockStack>
+      {connection.stateProblem && (
+        <Banner tone="warning" title="Okendo could not be asked">
+          <p>{connection.stateProblem}</p>
+        </Banner>
+      )}
+      {connection.needsRepair && !connection.stateProblem && (
+        <Banner tone="warning" title="Some webhook subscriptions are not working">
+          <p>
+            Okendo disabled or no longer has the subscriptions marked below, so their events do not reach this app.
+            Repair re-enables or re-creates them.
+          </p>
+        </Banner>
+      )}
+      {repairFailure && (
+        <Banner tone="critical" title="Not everything was repaired">
+          <p>{repairFailure}</p>
+        </Banner>
+      )}
+      <DataTable
+        columnContentTypes={["text", "text", "text", "text"]}
+        headings={["Resource type", "Topic", "Status", "Last delivery received"]}
+        rows={rows}
+      />
+      <InlineStack align="end" gap="200">
+        <fetcher.Form method="post">
+          <input type="hidden" name="intent" value="okendo-repair" />
+          <Button submit loading={busy("okendo-repair")} disabled={fetcher.state !== "idle"}>
+            Repair
+          </Button>
         </fetcher.Form>
         <fetcher.Form method="post">
-          <input type="hidden" name="intent" value="rotate-secret" />
-          <InlineStack align="end">
-            <Button submit loading={busy("rotate-secret")}>
-              Rotate signing secret
-            </Button>
-          </InlineStack>
+          <input type="hidden" name="intent" value="okendo-disconnect" />
+          <Button submit tone="critical" loading={busy("okendo-disconnect")} disabled={fetcher.state !== "idle"}>
+            Disconnect
+          </Button>
         </fetcher.Form>
-      </BlockStack>
-    </Card>
+      </InlineStack>
+    </BlockStack>
+  );
+}
+
+function Detail({ label, value }: { label: string; value: string }) {
+  return (
+    <InlineStack gap="200" wrap>
+      <Text as="span" fontWeight="semibold">
+        {label}
+      </Text>
+      <Text as="span" breakWord>
+        {value}
+      </Text>
+    </InlineStack>
   );
 }

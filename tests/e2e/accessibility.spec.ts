@@ -25,7 +25,7 @@ test.beforeEach(async ({ simulatorUrl }) => {
 
 test("settings, disconnected", async ({ page, openAdmin }) => {
   await openAdmin(page);
-  await expect(page.getByLabel("API Key")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Braze" }).getByLabel("API Key")).toBeVisible();
   await expectNoSeriousViolations(page, "settings-disconnected");
 });
 

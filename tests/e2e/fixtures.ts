@@ -60,6 +60,17 @@ export async function simulatorControl(simulatorUrl: string, path: string, body?
   return response.json();
 }
 
+/** The Okendo simulator's control API (tests/support/okendo-simulator.ts). */
+export async function okendoControl(path: string, body?: unknown) {
+  const response = await fetch(`${process.env.E2E_OKENDO_ORIGIN}/__simulator/${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`okendo-simulator ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
 export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
 }

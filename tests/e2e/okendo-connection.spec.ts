@@ -24,11 +24,12 @@ async function postSigned(url: string, secret: string) {
   });
 }
 
-test("shows the shop's Okendo URL and signing secret, which sign accepted events; rotating keeps the old one for a grace period", async ({
+test("set up by hand: shows the shop's Okendo URL and signing secret, which sign accepted events; rotating keeps the old one for a grace period", async ({
   page,
   openAdmin,
 }) => {
   await openAdmin(page);
+  await page.getByRole("button", { name: "Set up by hand" }).click();
   const url = await page.getByLabel("Webhook URL").inputValue();
   const secret = await page.getByLabel("Signing secret").inputValue();
   expect(url).toMatch(/\/webhooks\/okendo\/[0-9a-f-]{36}$/);
@@ -49,11 +50,12 @@ test("shows the shop's Okendo URL and signing secret, which sign accepted events
   expect((await postSigned(localUrl, secret)).status).toBe(200);
 });
 
-test("accepts Okendo's own webhook secret once the merchant pastes it, and refuses anything that is not one", async ({
+test("set up by hand: accepts Okendo's own webhook secret once the merchant pastes it, and refuses anything that is not one", async ({
   page,
   openAdmin,
 }) => {
   await openAdmin(page);
+  await page.getByRole("button", { name: "Set up by hand" }).click();
   const localUrl = new URL(
     new URL(await page.getByLabel("Webhook URL").inputValue()).pathname,
     process.env.E2E_APP_URL,

@@ -1,6 +1,8 @@
 import { test, expect, simulatorControl, screenshot } from "./fixtures";
 import type { Page } from "@playwright/test";
 
+// The Okendo card has an "API Key" field too.
+const braze = (page: Page) => page.getByRole("region", { name: "Braze" });
 const uniqueKey = (prefix: string, last4 = "Zq9x") => `${prefix}-${crypto.randomUUID()}-${last4}`;
 
 async function pasteEndpoint(page: Page, url: string) {
@@ -10,7 +12,7 @@ async function pasteEndpoint(page: Page, url: string) {
 
 async function connect(page: Page, endpoint: string, apiKey: string) {
   await pasteEndpoint(page, endpoint);
-  await page.getByLabel("API Key").fill(apiKey);
+  await braze(page).getByLabel("API Key").fill(apiKey);
   await page.getByRole("button", { name: "Save" }).click();
 }
 
@@ -54,7 +56,7 @@ test("connects with a valid key, shows only the key's last 4 characters, and cre
 test("picking an instance from the list uses its REST endpoint", async ({ page, openAdmin }) => {
   await openAdmin(page);
   await page.getByLabel("API Endpoint").selectOption({ label: "US-03 — https://rest.iad-03.braze.com" });
-  await page.getByLabel("API Key").fill(uniqueKey("valid"));
+  await braze(page).getByLabel("API Key").fill(uniqueKey("valid"));
   await page.getByRole("button", { name: "Save" }).click();
   // These machines have no route to Braze, so the real endpoint is unreachable: the merchant is told so.
   await expect(page.getByText(/Braze could not be reached/)).toBeVisible({ timeout: 20_000 });

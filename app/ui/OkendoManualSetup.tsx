@@ -1,0 +1,113 @@
+import { useEffect, useState } from "react";
+import { useFetcher } from "@remix-run/react";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import { BlockStack, Button, InlineStack, List, Text, TextField } from "@shopify/polaris";
+import type { OkendoConnectionView } from "../okendo/connection-view.server";
+import { formatUtc } from "./format";
+
+type OkendoActionData = { ok: true; intent: string } | { ok: false; fieldErrors?: { okendoSecret?: string } };
+
+// "Set up by hand" on the Okendo card: the shop's ingress URL and signing secret for any sender, and the secret
+// Okendo returned for a subscription the merchant created with Okendo's API themselves.
+export function OkendoManualSetup({ okendo }: { okendo: OkendoConnectionView }) {
+  const shopify = useAppBridge();
+  const fetcher = useFetcher<OkendoActionData>({ key: "okendo-connection" });
+  const [okendoSecret, setOkendoSecret] = useState("");
+  const copy = (label: string, value: string) =>
+    navigator.clipboard.writeText(value).then(
+      () => shopify.toast.show(`${label} copied`),
+      () => shopify.toast.show(`Could not copy; select the ${label.toLowerCase()} and copy it`, { isError: true }),
+    );
+
+  useEffect(() => {
+    if (!fetcher.data?.ok) return;
+    if (fetcher.data.intent === "rotate-secret") shopify.toast.show("New signing secret created");
+    if (fetcher.data.intent === "okendo-secret") {
+      shopify.toast.show("Okendo's secret saved");
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- empties the field once the save succeeded
+      setOkendoSecret("");
+    }
+  }, [fetcher.data, shopify]);
+
+  const busy = (intent: string) => fetcher.state !== "idle" && fetcher.formData?.get("intent") === intent;
+  const secretError = fetcher.data && !fetcher.data.ok ? fetcher.data.fieldErrors?.okendoSecret : undefined;
+
+  return (
+    <BlockStack gap="400">
+      <Text as="p" tone="subdued">
+        Okendo sends events to this URL. Every request must be signed with the signing secret (Standard Webhooks, as
+        Okendo's webhooks are).
+        {okendo.lastReceivedAt ? ` Last event received ${formatUtc(okendo.lastReceivedAt)}.` : " Nothing received yet."}
+      </Text>
+      <TextField
+        label="Webhook URL"
+        value={okendo.webhookUrl}
+        readOnly
+        autoComplete="off"
+        connectedRight={<Button onClick={() => copy("Webhook URL", okendo.webhookUrl)}>Copy</Button>}
+      />
+      <TextField
+        label="Signing secret"
+        value={okendo.signingSecret}
+        readOnly
+        autoComplete="off"
+        helpText={
+          okendo.previousSecretValidUntil
+            ? `The previous secret is still accepted until ${formatUtc(okendo.previousSecretValidUntil)}.`
+            : undefined
+        }
+        connectedRight={<Button onClick={() => copy("Signing secret", okendo.signingSecret)}>Copy</Button>}
+      />
+      <BlockStack gap="200">
+        <Text as="h3" variant="headingSm">
+          Set up in Okendo
+        </Text>
+        <List type="number">
+          <List.Item>
+            Reviews and loyalty (Okendo Advanced plans and above): create a webhook subscription with Okendo's API (POST
+            https://api.okendo.io/enterprise/webhook_subscriptions) using the Webhook URL as endpointUrl, then paste the
+            secret Okendo returns below.
+          </List.Item>
+          <List.Item>
+            Okendo's Shopify Flow triggers: add the "Send Okendo event to Braze" action to a Flow workflow.
+          </List.Item>
+          <List.Item>
+            Referrals, surveys, quizzes and review requests from Okendo Sequences' "Forward to HTTP Endpoint" step or
+            your own code: send the event envelope described in the app's documentation, signed with the secret above.
+          </List.Item>
+        </List>
+      </BlockStack>
+      <fetcher.Form method="post">
+        <input type="hidden" name="intent" value="okendo-secret" />
+        <TextField
+          label="Okendo's webhook secret"
+          name="okendoSecret"
+          type="password"
+          value={okendoSecret}
+          onChange={setOkendoSecret}
+          autoComplete="off"
+          placeholder="whsec_…"
+          helpText={
+            okendo.hasOkendoSecret
+              ? "Saved. Paste a new one to replace it."
+              : "Returned by Okendo's API when you create the subscription."
+          }
+          error={secretError}
+          connectedRight={
+            <Button submit loading={busy("okendo-secret")}>
+              Add Okendo secret
+            </Button>
+          }
+        />
+      </fetcher.Form>
+      <fetcher.Form method="post">
+        <input type="hidden" name="intent" value="rotate-secret" />
+        <InlineStack align="end">
+          <Button submit loading={busy("rotate-secret")}>
+            Rotate signing secret
+          </Button>
+        </InlineStack>
+      </fetcher.Form>
+    </BlockStack>
+  );
+}
