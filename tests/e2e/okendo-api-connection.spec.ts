@@ -89,6 +89,12 @@ test("connects with the Okendo User ID and API Key: one subscription per topic a
 
   const { violations } = await new AxeBuilder({ page }).analyze();
   expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
+
+  // Another shop sees its own, unconnected Okendo card.
+  const other = await page.context().newPage();
+  await openAdmin(other, `e2e-${crypto.randomUUID().slice(0, 8)}.myshopify.com`);
+  await expect(okendo(other).getByText("Not connected")).toBeVisible();
+  await expect(okendo(other).getByText(account.userId)).toHaveCount(0);
 });
 
 test("wrong credentials, mistyped fields and a plan without webhooks each get their own answer, and nothing is saved", async ({

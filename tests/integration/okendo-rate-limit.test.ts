@@ -1,49 +1,27 @@
-// The Okendo API limiter, on the real schema of both dialects: concurrent callers from two separate database
+// The Okendo API limiter, on the real schema of the project's dialect (TEST_DIALECT): concurrent callers from two separate database
 // clients (as two processes would be) get distinct slots spaced by the interval; accounts do not wait for each
 // other; a caller who would wait too long reserves nothing; a 429's Retry-After holds everyone off.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PrismaClient } from "@prisma/client";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { PrismaClient } from "@prisma/client";
 import { okendoAccountKey, sharedOkendoRateLimiter } from "../../app/okendo/rate-limit.server.ts";
-import { createTestDatabase, type TestDatabase } from "../support/postgres.ts";
-import { openDatabase } from "../support/shopify.ts";
+import { testDialect } from "../support/app-server.ts";
+import { migratedDatabase, openClient, type MigratedDatabase } from "../support/okendo-api.ts";
 
 const INTERVAL = 40;
 
-function migrate(databaseUrl: string) {
-  execFileSync(process.execPath, ["scripts/migrate.mjs"], {
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-    stdio: "pipe",
-  });
-}
-
-describe.each(["sqlite", "postgres"] as const)("on %s", (dialect) => {
+describe(`the Okendo API rate limiter on ${testDialect()}`, () => {
+  let database: MigratedDatabase;
   let clients: PrismaClient[] = [];
-  let database: TestDatabase | undefined;
 
   beforeAll(async () => {
-    let url: string;
-    if (dialect === "postgres") {
-      database = await createTestDatabase();
-      url = database.url;
-    } else {
-      url = `file:${path.join(mkdtempSync(path.join(tmpdir(), "okendo-limit-")), "app.sqlite")}`;
-    }
-    migrate(url);
+    database = await migratedDatabase();
     // Two clients, two connection pools: the database, not the process, is what serialises the callers.
-    clients =
-      dialect === "postgres"
-        ? [openDatabase(url), openDatabase(url)]
-        : [0, 1].map(() => new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 5000 }) }));
+    clients = [database.db, openClient(database.url)];
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(clients.map((client) => client.$disconnect()));
-    await database?.drop();
+    await clients[1]?.$disconnect();
+    await database?.close();
   });
 
   it("gives concurrent callers of one account distinct slots, spaced by the interval", async () => {
