@@ -392,6 +392,60 @@ describe("when Okendo cannot be used", () => {
     await new Promise<void>((resolve) => elsewhere.close(() => resolve()));
   });
 
+  it("reads Okendo's published list example, and does not follow its placeholder nextUrl off Okendo's API", async () => {
+    // docs.okendo.io/merchant-rest-api/endpoints/webhooks, "List Webhook Subscriptions", 200 example, verbatim.
+    const published = {
+      webhookSubscriptions: [
+        {
+          subscriberId: "123e4567-e89b-12d3-a456-426614174000",
+          webhookSubscriptionId: "123e4567-e89b-12d3-a456-426614174000",
+          endpointUrl: "https://example.com",
+          version: "2025-02-01",
+          subscriptions: [{ resourceType: "review", topic: "create" }],
+          isEnabled: true,
+          dateCreated: "2025-09-12T16:31:23.343Z",
+          dateModified: "2025-09-12T16:31:23.343Z",
+        },
+      ],
+      nextUrl: "https://example.com",
+    };
+    const paths: string[] = [];
+    handler = (req, res) => {
+      paths.push(req.url);
+      const body = req.url.includes("lastPage") ? { ...published, nextUrl: undefined } : published;
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+    };
+    // The credentials would go to example.com: refused, with nothing sent there.
+    expect(problemOf(await bare().listSubscriptions()).problem).toEqual({
+      kind: "unexpected",
+      detail: "a next-page link outside Okendo's API",
+    });
+    // The same page with a relative link, as the docs' prose describes it, is followed.
+    published.nextUrl = "/webhook_subscriptions?lastPage=1";
+    const listed = await bare().listSubscriptions();
+    expect(listed).toEqual({
+      ok: true,
+      value: [
+        {
+          id: "123e4567-e89b-12d3-a456-426614174000",
+          endpointUrl: "https://example.com",
+          isEnabled: true,
+          topics: ["review.create"],
+        },
+        {
+          id: "123e4567-e89b-12d3-a456-426614174000",
+          endpointUrl: "https://example.com",
+          isEnabled: true,
+          topics: ["review.create"],
+        },
+      ],
+    });
+    expect(paths.slice(-2)).toEqual([
+      "/enterprise/webhook_subscriptions?limit=100",
+      "/enterprise/webhook_subscriptions?lastPage=1",
+    ]);
+  });
+
   it("refuses answers that are not Okendo's shape or are too large", async () => {
     handler = (_req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<html>maintenance</html>");
     expect(problemOf(await bare().reviewsPage()).problem).toEqual({ kind: "unexpected", detail: "no list of reviews" });
