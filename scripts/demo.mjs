@@ -95,7 +95,7 @@ await db.session.create({
 await db.$disconnect();
 
 // Connect the demo shop to the simulator through the settings screen's own action, then read the shop's Okendo
-// URL and signing secret off the settings page, as a merchant would.
+// URL and signing secret off the settings page's "Set up by hand" section (opened by its link), as a merchant would.
 const token = await mintDemoSessionToken(shop);
 const admin = { authorization: `Bearer ${token}`, "user-agent": "Mozilla/5.0 (okendo-braze demo)" };
 const connected = await fetch(`${appUrl}/app?index`, {
@@ -108,7 +108,8 @@ const connected = await fetch(`${appUrl}/app?index`, {
   }),
 });
 if (!connected.ok) throw new Error(`Connecting the demo shop failed: HTTP ${connected.status}`);
-const settingsPage = await (await fetch(`${appUrl}${adminPageUrl(shop, token)}`, { headers: admin })).text();
+const manualSetup = `${appUrl}${adminPageUrl(shop, token)}&setup=manual`;
+const settingsPage = await (await fetch(manualSetup, { headers: admin })).text();
 const webhookUrl = /value="(http[^"]*\/webhooks\/okendo\/[^"]+)"/.exec(settingsPage)?.[1];
 const secret = /value="(whsec_[^"]+)"/.exec(settingsPage)?.[1];
 if (!webhookUrl || !secret) throw new Error("The settings page did not show the Okendo URL and signing secret.");

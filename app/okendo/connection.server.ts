@@ -4,7 +4,7 @@
 // the server; the settings screen gets the view below.
 import prisma from "../db.server";
 import { ensureShop } from "../settings/braze-connection.server";
-import { secretBoxFromEnv } from "../settings/secret-box.server";
+import { openSealed, secretBoxFromEnv } from "../settings/secret-box.server";
 import { allowedApiBases, defaultApiBase, isAllowedApiBase } from "./api-base.server";
 import {
   okendoMerchantApi,
@@ -108,7 +108,7 @@ function validate(input: { userId: string; apiKey: string; apiBase?: string }) {
 
 /** Throws SecretBoxError when the stored key cannot be opened (an ENCRYPTION_KEY problem). */
 function credentialsOf(row: ConnectionRow): OkendoCredentials {
-  return { userId: row.userId, apiKey: secretBoxFromEnv().open(row.apiKeyEncrypted, apiKeyContext(row.shop)) };
+  return { userId: row.userId, apiKey: openSealed(row.apiKeyEncrypted, apiKeyContext(row.shop)) };
 }
 
 // Written only when it changes: the settings page calls this on every load.
@@ -547,6 +547,5 @@ export async function okendoSubscriptionSecrets(shopDomain: string, topic?: stri
     where: { shop: shopDomain, ...(topic ? { topic } : {}) },
     select: { secretEncrypted: true },
   });
-  const box = secretBoxFromEnv();
-  return rows.map((row) => box.open(row.secretEncrypted, subscriptionSecretContext(shopDomain)));
+  return rows.map((row) => openSealed(row.secretEncrypted, subscriptionSecretContext(shopDomain)));
 }

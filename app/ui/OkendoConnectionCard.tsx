@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from "react";
-import { useFetcher } from "@remix-run/react";
+import { useFetcher, useSearchParams } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import {
   Badge,
@@ -38,7 +38,9 @@ export function OkendoConnectionCard({
   const fetcher = useFetcher<OkendoApiActionData>({ key: "okendo-api" });
   const shopify = useAppBridge();
   const headingId = useId();
-  const [manualOpen, setManualOpen] = useState(false);
+  // ?setup=manual opens "Set up by hand" (a link to it, e.g. from documentation, lands on the URL and secret).
+  const [searchParams] = useSearchParams();
+  const [manualOpen, setManualOpen] = useState(searchParams.get("setup") === "manual");
   const manualId = useId();
 
   useEffect(() => {
