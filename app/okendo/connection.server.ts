@@ -22,8 +22,8 @@ import {
   type OkendoTopicInfo,
 } from "./subscription-topics";
 
-const apiKeyContext = (shop: string) => `${shop}:okendo-api-key`;
-/** The secret box context of a subscription's secret, for code that reads OkendoSubscription rows itself. */
+/** The secret box contexts of the sealed Okendo API key and subscription secrets (also used by key rotation). */
+export const okendoApiKeyContext = (shop: string) => `${shop}:okendo-api-key`;
 export const subscriptionSecretContext = (shop: string) => `${shop}:okendo-subscription-secret`;
 
 // What a merchant waits for at most after clicking Connect, Repair or Disconnect (Okendo's rate limit, Retry-After).
@@ -108,7 +108,7 @@ function validate(input: { userId: string; apiKey: string; apiBase?: string }) {
 
 /** Throws SecretBoxError when the stored key cannot be opened (an ENCRYPTION_KEY problem). */
 function credentialsOf(row: ConnectionRow): OkendoCredentials {
-  return { userId: row.userId, apiKey: openSealed(row.apiKeyEncrypted, apiKeyContext(row.shop)) };
+  return { userId: row.userId, apiKey: openSealed(row.apiKeyEncrypted, okendoApiKeyContext(row.shop)) };
 }
 
 // Written only when it changes: the settings page calls this on every load.
@@ -232,7 +232,7 @@ export async function connectOkendo(
         data: {
           shop,
           userId: credentials.userId,
-          apiKeyEncrypted: secretBoxFromEnv().seal(credentials.apiKey, apiKeyContext(shop)),
+          apiKeyEncrypted: secretBoxFromEnv().seal(credentials.apiKey, okendoApiKeyContext(shop)),
           apiKeyLast4: credentials.apiKey.slice(-4),
           apiBase,
         },

@@ -3,6 +3,7 @@
 // binds each value to its shop and purpose). Safe to run while the app runs and to run again: a value already under
 // the current key is left alone, and each write is conditional on the value not having changed meanwhile.
 import prisma from "../db.server";
+import { okendoApiKeyContext, subscriptionSecretContext } from "../okendo/connection.server";
 import { secretBoxFromEnv, type SecretBox } from "./secret-box.server";
 
 type ShopSealedColumn =
@@ -34,26 +35,57 @@ export async function rotateEncryptionKeys(box: SecretBox = secretBoxFromEnv()):
       okendoProvidedSecretEncrypted: true,
     },
   });
+  // Re-seals one value if an older key sealed it; `write` stores it only where the row still holds `sealed`.
+  async function reseal(
+    shop: string,
+    column: string,
+    sealed: string,
+    context: string,
+    write: (resealed: string) => Promise<{ count: number }>,
+  ) {
+    if (!box.needsRotation(sealed)) {
+      report.current += 1;
+      return;
+    }
+    try {
+      report.resealed += (await write(box.seal(box.open(sealed, context), context))).count;
+    } catch (error) {
+      report.unreadable.push({ shop, column, reason: (error as Error).message });
+    }
+  }
+
   for (const shop of shops) {
     const { domain } = shop;
     for (const { column, context } of SEALED_SHOP_COLUMNS) {
       const sealed = shop[column];
       if (!sealed) continue;
-      if (!box.needsRotation(sealed)) {
-        report.current += 1;
-        continue;
-      }
-      try {
-        const resealed = box.seal(box.open(sealed, context(domain)), context(domain));
-        const { count } = await prisma.shop.updateMany({
-          where: { domain, [column]: sealed },
-          data: { [column]: resealed },
-        });
-        report.resealed += count;
-      } catch (error) {
-        report.unreadable.push({ shop: domain, column, reason: (error as Error).message });
-      }
+      await reseal(domain, column, sealed, context(domain), (resealed) =>
+        prisma.shop.updateMany({ where: { domain, [column]: sealed }, data: { [column]: resealed } }),
+      );
     }
+  }
+  // The Okendo connection's API key and the secret of each webhook subscription (app/okendo/connection.server.ts).
+  for (const { shop, apiKeyEncrypted } of await prisma.okendoConnection.findMany({
+    select: { shop: true, apiKeyEncrypted: true },
+  })) {
+    await reseal(shop, "OkendoConnection.apiKeyEncrypted", apiKeyEncrypted, okendoApiKeyContext(shop), (resealed) =>
+      prisma.okendoConnection.updateMany({ where: { shop, apiKeyEncrypted }, data: { apiKeyEncrypted: resealed } }),
+    );
+  }
+  for (const { shop, topic, secretEncrypted } of await prisma.okendoSubscription.findMany({
+    select: { shop: true, topic: true, secretEncrypted: true },
+  })) {
+    await reseal(
+      shop,
+      `OkendoSubscription.secretEncrypted (${topic})`,
+      secretEncrypted,
+      subscriptionSecretContext(shop),
+      (resealed) =>
+        prisma.okendoSubscription.updateMany({
+          where: { shop, topic, secretEncrypted },
+          data: { secretEncrypted: resealed },
+        }),
+    );
   }
   return report;
 }

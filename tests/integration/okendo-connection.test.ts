@@ -369,6 +369,26 @@ describe(`Okendo connection on ${dialect}`, () => {
     expect(await again.remoteCleanup).toEqual({ left: [], reason: null, message: null });
   });
 
+  it("npm run rotate-keys re-seals the Okendo API key and every subscription secret under the new key", async () => {
+    const { shop, account } = await connected();
+    const newKey = Buffer.alloc(32, 9).toString("base64");
+    const before = await service.okendoSubscriptionSecrets(shop);
+    const { rotateEncryptionKeys } = await import("../../app/settings/key-rotation.server.ts");
+    const report = await rotateEncryptionKeys(createSecretBox(`${newKey},${TEST_ENCRYPTION_KEY}`));
+    expect(report.unreadable).toEqual([]);
+    expect(report.resealed).toBeGreaterThanOrEqual(8); // this shop's API key and 7 secrets, and earlier tests' shops
+    process.env.ENCRYPTION_KEY = newKey; // the old key dropped
+    try {
+      expect(await service.okendoSubscriptionSecrets(shop)).toEqual(before);
+      const view = await service.okendoApiConnectionView(shop);
+      expect(view.stateProblem).toBeNull(); // the API key opened: Okendo was asked
+      expect(view.subscriptions.every((s) => s.state === "enabled")).toBe(true);
+      expect(sim.requests.at(-1)).toMatchObject({ user: account.userId, status: 200 });
+    } finally {
+      process.env.ENCRYPTION_KEY = TEST_ENCRYPTION_KEY;
+    }
+  });
+
   it("binds each sealed value to its shop: a secret copied into another shop's row does not open", async () => {
     const { shop } = await connected();
     const other = newShop();
