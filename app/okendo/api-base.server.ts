@@ -21,12 +21,7 @@ export function parseExtraApiUrls(value: string | undefined): string[] {
   for (const entry of value.split(",")) {
     const raw = entry.trim();
     if (raw === "") continue;
-    let url: URL | null = null;
-    try {
-      url = new URL(raw);
-    } catch {
-      url = null;
-    }
+    const url = URL.parse(raw);
     if (!url || !["http:", "https:"].includes(url.protocol) || url.username || url.password || url.search || url.hash) {
       throw new Error(`OKENDO_EXTRA_API_URLS: "${raw}" is not a base URL like http://127.0.0.1:4020/enterprise`);
     }

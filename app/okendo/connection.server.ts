@@ -446,19 +446,22 @@ async function removalPlan(shop: string): Promise<RemovalPlan | null> {
   if (!row) return null;
   const stored = await prisma.okendoSubscription.findMany({ where: { shop } });
   const shopRow = await prisma.shop.findUnique({ where: { domain: shop } });
-  let credentials: OkendoCredentials | null = null;
-  try {
-    credentials = credentialsOf(row);
-  } catch {
-    credentials = null; // the key cannot be opened: nothing can be removed in Okendo, only forgotten here
-  }
   return {
     shop,
     apiBase: row.apiBase,
-    credentials: isAllowedApiBase(row.apiBase) ? credentials : null,
+    credentials: isAllowedApiBase(row.apiBase) ? usableCredentials(row) : null,
     prefix: shopRow ? ownPrefix(shopRow.okendoWebhookId) : null,
     targets: stored.map((s) => ({ topic: s.topic, id: s.okendoSubscriptionId })),
   };
+}
+
+// Null when the stored key cannot be opened: then nothing can be removed in Okendo, only forgotten here.
+function usableCredentials(row: ConnectionRow): OkendoCredentials | null {
+  try {
+    return credentialsOf(row);
+  } catch {
+    return null;
+  }
 }
 
 async function forget(shop: string) {

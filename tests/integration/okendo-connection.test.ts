@@ -33,6 +33,7 @@ let received: { path: string; headers: Record<string, string>; body: string }[] 
 beforeAll(async () => {
   sim = await startOkendoSimulator({ retryDelaysMs: [20] });
   database = await migratedDatabase();
+  expect(database.url.startsWith(testDialect() === "postgres" ? "postgres" : "file:")).toBe(true);
   // Stands in for the app's public URL: Okendo's deliveries to the topic URLs land here.
   receiver = createServer((req, res) => {
     let body = "";

@@ -15,6 +15,7 @@ describe(`the Okendo API rate limiter on ${testDialect()}`, () => {
 
   beforeAll(async () => {
     database = await migratedDatabase();
+    expect(database.url.startsWith(testDialect() === "postgres" ? "postgres" : "file:")).toBe(true);
     // Two clients, two connection pools: the database, not the process, is what serialises the callers.
     clients = [database.db, openClient(database.url)];
   }, 60_000);

@@ -17,16 +17,14 @@ export interface MigratedDatabase {
   close(): Promise<void>;
 }
 
-export async function migratedDatabase(dialect: "sqlite" | "postgres" = "sqlite"): Promise<MigratedDatabase> {
-  const postgres = dialect === "postgres" ? await createTestDatabase() : null;
+export async function migratedDatabase(): Promise<MigratedDatabase> {
+  const postgres = testDialect() === "postgres" ? await createTestDatabase() : null;
   const url = postgres?.url ?? `file:${path.join(mkdtempSync(path.join(tmpdir(), "okendo-api-")), "app.sqlite")}`;
   execFileSync(process.execPath, ["scripts/migrate.mjs"], {
     env: { ...process.env, DATABASE_URL: url },
     stdio: "pipe",
   });
-  const db = postgres
-    ? openDatabase(url)
-    : new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 5000 }) });
+  const db = openClient(url);
   return {
     url,
     db,

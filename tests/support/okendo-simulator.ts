@@ -560,12 +560,7 @@ export async function startOkendoSimulator(options: OkendoSimulatorOptions = {})
     const fields: Partial<Subscription> = {};
     const need = (name: string) => !partial || value[name] !== undefined;
     if (need("endpointUrl")) {
-      let url: URL | null = null;
-      try {
-        url = typeof value.endpointUrl === "string" ? new URL(value.endpointUrl) : null;
-      } catch {
-        url = null;
-      }
+      const url = typeof value.endpointUrl === "string" ? URL.parse(value.endpointUrl) : null;
       if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
         return error(422, "endpointUrl must be a URL");
       }
@@ -875,7 +870,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const simulator = await startOkendoSimulator({ port, host: values.host });
   console.log(`okendo-simulator listening on ${simulator.url}`);
   const shutdown = () => {
-    simulator.close().then(() => process.exit(0));
+    void simulator.close().then(() => process.exit(0));
   };
   process.once("SIGINT", shutdown);
   process.once("SIGTERM", shutdown);
