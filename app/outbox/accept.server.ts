@@ -137,8 +137,7 @@ export function* enqueue(
     for (const { message, withheld } of enriched) {
       if (message.kind === "event" && !withheld) counts.set(message.name, (counts.get(message.name) ?? 0) + 1);
     }
-    if (counts.size > 0)
-      yield* sql("countEvents", shop, [...counts], reading.at.toISOString().slice(0, 10), reading.at);
+    if (counts.size > 0) yield* sql("countEvents", shop, [...counts], utcDay(reading.at), reading.at);
   }
   yield* sql("insertDeliveries", rows);
   return rows;
