@@ -2,15 +2,15 @@
 // One URL per shop (an opaque id), plus one per topic for the subscriptions the app creates in Okendo:
 //
 //   POST /webhooks/okendo/<webhook id>                 Okendo's native deliveries or the event envelope
-//   POST /webhooks/okendo/<webhook id>/<topic>         the same, the topic known from the URL (e.g. review.create)
+//   POST /webhooks/okendo/<webhook id>/<topic>         a subscription the app created: the topic known from the URL
 //
 // It authenticates, limits and parses; the source module interprets; app/outbox/accept.server.ts stores. The answer
 // is 2xx only once the message and its rows are committed (docs/ingress.md lists every answer).
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseJson } from "../http/json";
-import { signatureHeaders, verifySignature } from "../okendo/signing-secrets.server";
+import { acceptedSecrets, signatureHeaders, verifySignature } from "../okendo/signing-secrets.server";
+import { okendoTopic } from "../okendo/subscription-topics";
 import { accept } from "../outbox/accept.server";
-import { NATIVE_TOPICS } from "../sources/okendo-native";
 import { interpretOkendo } from "../sources/okendo";
 import { store } from "../store/index.server";
 import { BodyTooLarge, bodyLimitFor, hasBody, readBody, refuseTooLarge } from "./body-limits";
@@ -18,7 +18,6 @@ import { sendJson } from "./responses";
 
 export const OKENDO_INGRESS_PREFIX = "/webhooks/okendo/";
 const ROUTE = /^\/webhooks\/okendo\/([^/]+)(?:\/([^/]+))?\/?$/;
-const TOPICS = new Set(NATIVE_TOPICS);
 
 export async function handleOkendoIngress(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   const match = ROUTE.exec(path);
@@ -27,7 +26,8 @@ export async function handleOkendoIngress(req: IncomingMessage, res: ServerRespo
   const refuseEarly = (status: number, error: string, headers: Record<string, string> = {}) =>
     sendJson(res, status, { error }, hasBody(req) ? { ...headers, connection: "close" } : headers);
 
-  if (!match || (topic !== undefined && !TOPICS.has(topic))) return refuseEarly(404, "Unknown webhook URL.");
+  // A topic URL exists for each topic the app subscribes to (app/okendo/subscription-topics.ts).
+  if (!match || (topic !== undefined && !okendoTopic(topic))) return refuseEarly(404, "Unknown webhook URL.");
   if (req.method !== "POST") return refuseEarly(405, "Okendo webhooks are POSTed to this URL.", { allow: "POST" });
   const shop = await store().run("shopForIngress", decodeURIComponent(webhookId));
   if (!shop) return refuseEarly(404, "Unknown webhook URL.");
@@ -52,7 +52,7 @@ export async function handleOkendoIngress(req: IncomingMessage, res: ServerRespo
   }
   let verification;
   try {
-    verification = verifySignature(shop.domain, shop.sealedSecrets, signed, rawBody);
+    verification = verifySignature(acceptedSecrets(shop, topic), signed, rawBody);
   } catch (error) {
     // The stored secret cannot be opened with this process's ENCRYPTION_KEY: the operator's fault, not the sender's.
     // 503 makes Okendo retry; nothing is lost while the key is being put right.

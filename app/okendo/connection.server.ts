@@ -14,13 +14,7 @@ import {
   type OkendoWebhookSubscription,
 } from "./merchant-api.server";
 import { sharedOkendoRateLimiter } from "./rate-limit.server";
-import {
-  OKENDO_RESOURCE_LABELS,
-  OKENDO_TOPICS,
-  okendoTopic,
-  topicWebhookUrl,
-  type OkendoTopicInfo,
-} from "./subscription-topics";
+import { OKENDO_RESOURCE_LABELS, OKENDO_TOPICS, topicWebhookUrl, type OkendoTopicInfo } from "./subscription-topics";
 
 /** The secret box contexts of the sealed Okendo API key and subscription secrets (also used by key rotation). */
 export const okendoApiKeyContext = (shop: string) => `${shop}:okendo-api-key`;
@@ -536,19 +530,4 @@ export async function okendoAppUninstalled(shop: string): Promise<{ remoteCleanu
       return report;
     });
   return { remoteCleanup };
-}
-
-// ─── For the ingress ────────────────────────────────────────────────────────────────────────────────────────
-
-/**
- * The secrets Okendo issued for this shop's subscriptions (all of them, or one topic's), opened. The ingress
- * accepts signatures made with them on the shop's topic URLs.
- */
-export async function okendoSubscriptionSecrets(shopDomain: string, topic?: string): Promise<string[]> {
-  if (topic !== undefined && !okendoTopic(topic)) return [];
-  const rows = await prisma.okendoSubscription.findMany({
-    where: { shop: shopDomain, ...(topic ? { topic } : {}) },
-    select: { secretEncrypted: true },
-  });
-  return rows.map((row) => openSealed(row.secretEncrypted, subscriptionSecretContext(shopDomain)));
 }

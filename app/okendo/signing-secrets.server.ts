@@ -6,6 +6,8 @@ import type { Shop } from "@prisma/client";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import prisma from "../db.server";
 import { openSealed, secretBoxFromEnv } from "../settings/secret-box.server";
+import type { IngressShop } from "../store/statements";
+import { subscriptionSecretContext } from "./connection.server";
 
 export const ROTATION_GRACE_MS = 24 * 3_600_000; // covers Okendo/Svix retries of messages signed before rotating
 
@@ -83,12 +85,32 @@ function verifierFor(secret: string): Webhook {
   return verifier;
 }
 
-// `sealedSecrets`: the shop's current secret, the previous one during its grace period, and the secrets Okendo
-// issued for its subscriptions (app/store shopForIngress). Opening them can throw (ENCRYPTION_KEY cannot open them):
-// the caller answers that as a server-side fault, not as a bad signature.
+export interface SealedSecret {
+  sealed: string;
+  context: string; // what it was sealed for (secret-box.server.ts binds each value to its shop and purpose)
+}
+
+// The secrets a shop's requests may be signed with, the likeliest first: at a subscription's own URL, the secret
+// Okendo issued for that subscription; then the shop's own (manual set-up) and its other subscriptions'.
+export function acceptedSecrets(shop: IngressShop, urlTopic: string | undefined): SealedSecret[] {
+  const subscription = (topic: string, sealed: string) => ({
+    topic,
+    sealed,
+    context: subscriptionSecretContext(shop.domain),
+  });
+  const subscriptions = shop.subscriptionSecrets.map(({ topic, sealed }) => subscription(topic, sealed));
+  const own = shop.signingSecrets.map((sealed) => ({ sealed, context: context(shop.domain) }));
+  return [
+    ...subscriptions.filter((s) => s.topic === urlTopic),
+    ...own,
+    ...subscriptions.filter((s) => s.topic !== urlTopic),
+  ];
+}
+
+// Opening a secret can throw (ENCRYPTION_KEY cannot open it): the caller answers that as a server-side fault, not as
+// a bad signature.
 export function verifySignature(
-  shopDomain: string,
-  sealedSecrets: readonly string[],
+  secrets: readonly SealedSecret[],
   message: SignedMessage,
   rawBody: string,
 ): Verification {
@@ -98,12 +120,12 @@ export function verifySignature(
     "webhook-signature": message.signature,
   };
   let reason = "No signing secret is set up for this URL.";
-  for (const sealed of sealedSecrets) {
+  for (const { sealed, context } of secrets) {
     try {
       // Also enforces the 5-minute timestamp tolerance. jsonParse: false — by default the library JSON.parses a
       // correctly signed body and throws a plain SyntaxError on non-JSON, which turned "signed but not JSON"
       // (400) into "Invalid signature" (401). The ingress parses the body itself after verifying.
-      verifierFor(openSealed(sealed, context(shopDomain))).verify(rawBody, headers, { jsonParse: false });
+      verifierFor(openSealed(sealed, context)).verify(rawBody, headers, { jsonParse: false });
       return { ok: true };
     } catch (error) {
       if (!(error instanceof WebhookVerificationError)) throw error;

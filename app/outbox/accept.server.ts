@@ -104,6 +104,7 @@ function* acceptWork(
     note: interpretation.kind === "unmapped" ? interpretation.reason : null,
   });
   if (!inboundId) return { accepted: { status: "duplicate" }, queued: false };
+  if (inbound.topic) yield* sql("touchSubscription", shop, inbound.topic, receivedAt);
   if (interpretation.kind === "unmapped") {
     yield* sql("insertDeliveries", [unmappedRow(shop, inboundId, interpretation.reason)]);
     return { accepted: { status: "unmapped" }, queued: false };

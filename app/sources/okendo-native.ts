@@ -30,7 +30,7 @@ import {
 import type { CatalogEventName } from "../catalog/names";
 import type { Interpretation } from "./interpretation";
 
-export const NATIVE_RESOURCE_TYPES = [
+const NATIVE_RESOURCE_TYPES = [
   "review",
   "loyalty_customer",
   "loyalty_earning_transaction",
@@ -38,13 +38,7 @@ export const NATIVE_RESOURCE_TYPES = [
   "loyalty_adjustment_transaction",
 ] as const;
 export type NativeResourceType = (typeof NATIVE_RESOURCE_TYPES)[number];
-const ACTION_NAMES = ["create", "update", "delete"] as const;
-type Action = (typeof ACTION_NAMES)[number];
-
-// The topics this app subscribes to, one URL each (`<resource type>.<action>`).
-export const NATIVE_TOPICS: readonly string[] = NATIVE_RESOURCE_TYPES.flatMap((type) =>
-  ACTION_NAMES.map((action) => `${type}.${action}`),
-);
+type Action = "create" | "update" | "delete";
 
 // --- tolerant readers ---------------------------------------------------------------------------
 

@@ -206,6 +206,13 @@ function txStatements(db: pg.PoolClient): AsyncTxStatements {
         id,
         status,
       ])) === 1,
+    touchSubscription: async (shop, topic, at) => {
+      await db.query({
+        name: "touch-subscription",
+        text: `UPDATE "OkendoSubscription" SET "lastDeliveryAt" = $3 WHERE "shop" = $1 AND "topic" = $2`,
+        values: [shop, topic, utc(at)],
+      });
+    },
     markInboundMapped: async (shop, inboundId) => {
       await db.query({
         name: "mark-inbound-mapped",
@@ -245,11 +252,18 @@ function statements(db: pg.Pool): AsyncStatements {
         [webhookId],
       );
       if (!row?.current) return null;
+      const subscriptionSecrets = await rows<{ topic: string; sealed: string }>(
+        db,
+        "subscription-secrets",
+        `SELECT "topic", "secretEncrypted" AS "sealed" FROM "OkendoSubscription" WHERE "shop" = $1`,
+        [row.domain],
+      );
       return {
         domain: row.domain,
         identifyByCustomerId: row.identifyByCustomerId,
         uninstalled: row.uninstalledAt !== null,
-        sealedSecrets: [row.current, row.okendo, row.previous].filter((value): value is string => Boolean(value)),
+        signingSecrets: [row.current, row.okendo, row.previous].filter((value): value is string => Boolean(value)),
+        subscriptionSecrets,
       };
     },
     switchedOffEvents: async (shop) =>

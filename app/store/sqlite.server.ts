@@ -202,6 +202,9 @@ export class SqliteStore {
       `UPDATE "Delivery" SET "status" = ? WHERE "shop" = ? AND "id" = ? AND "status" = ?`,
     );
     const takeDelivery = db.prepare(`DELETE FROM "Delivery" WHERE "shop" = ? AND "id" = ? AND "status" = ?`);
+    const touchSubscription = db.prepare(
+      `UPDATE "OkendoSubscription" SET "lastDeliveryAt" = ? WHERE "shop" = ? AND "topic" = ?`,
+    );
     const markInboundMapped = db.prepare(
       `UPDATE "InboundMessage" SET "status" = 'mapped', "note" = NULL WHERE "shop" = ? AND "id" = ?`,
     );
@@ -244,6 +247,7 @@ export class SqliteStore {
       moveDelivery: (shop, id, from, to) => moveDelivery.run(to, shop, id, from).changes === 1,
       takeDelivery: (shop, id, status) => takeDelivery.run(shop, id, status).changes === 1,
       markInboundMapped: (shop, inboundId) => void markInboundMapped.run(shop, inboundId),
+      touchSubscription: (shop, topic, at) => void touchSubscription.run(iso(at), shop, topic),
     };
   }
 
@@ -264,6 +268,9 @@ export class SqliteStore {
          "okendoProvidedSecretEncrypted" AS "okendo",
          CASE WHEN "previousSecretExpiresAt" > ${NOW} THEN "previousSecretEncrypted" END AS "previous"
        FROM "Shop" WHERE "okendoWebhookId" = ?`,
+    );
+    const subscriptionSecrets = db.prepare<[string], { topic: string; sealed: string }>(
+      `SELECT "topic", "secretEncrypted" AS "sealed" FROM "OkendoSubscription" WHERE "shop" = ?`,
     );
     const switchedOff = db
       .prepare<[string], string>(`SELECT "eventName" FROM "EventSetting" WHERE "shop" = ? AND "enabled" = 0`)
@@ -388,7 +395,8 @@ export class SqliteStore {
           domain: row.domain,
           identifyByCustomerId: row.identifyByCustomerId === 1,
           uninstalled: row.uninstalledAt !== null,
-          sealedSecrets: [row.current, row.okendo, row.previous].filter((value): value is string => Boolean(value)),
+          signingSecrets: [row.current, row.okendo, row.previous].filter((value): value is string => Boolean(value)),
+          subscriptionSecrets: subscriptionSecrets.all(row.domain),
         };
       },
       switchedOffEvents: (shop) => switchedOff.all(shop),

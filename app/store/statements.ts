@@ -15,7 +15,11 @@ export interface IngressShop {
   domain: string;
   identifyByCustomerId: boolean;
   uninstalled: boolean;
-  sealedSecrets: string[]; // current signing secret, Okendo's own, and the previous one while its grace lasts
+  // The shop's own signing secret, the one Okendo issued if the merchant pasted it, and the previous one while its
+  // grace lasts (the manual set-up).
+  signingSecrets: string[];
+  // The secrets Okendo issued for the subscriptions the app created, by topic.
+  subscriptionSecrets: Array<{ topic: string; sealed: string }>;
 }
 
 export interface NewInbound {
@@ -106,6 +110,8 @@ export interface TxStatements {
   // Removes a row only while it is still in `status` (a waiting message replaced by its Braze objects).
   takeDelivery(shop: string, id: number, status: DeliveryStatus): boolean;
   markInboundMapped(shop: string, inboundId: string): void;
+  // The subscription for this topic received a delivery (shown on the Okendo card).
+  touchSubscription(shop: string, topic: string, at: Date): void;
 }
 
 // Statements run on their own (each is atomic by itself).

@@ -67,6 +67,12 @@ afterAll(async () => {
 });
 
 const db = () => database.db;
+// The secrets Okendo issued for a shop's subscriptions, as stored (sealed like every secret at rest).
+async function subscriptionSecrets(shop: string, topic?: string): Promise<string[]> {
+  const box = createSecretBox(TEST_ENCRYPTION_KEY);
+  const rows = await db().okendoSubscription.findMany({ where: { shop, ...(topic ? { topic } : {}) } });
+  return rows.map((row) => box.open(row.secretEncrypted, `${shop}:okendo-subscription-secret`));
+}
 const newShop = () => `okendo-${crypto.randomUUID().slice(0, 8)}.myshopify.com`;
 
 async function connected(options: Parameters<OkendoSimulator["addAccount"]>[0] = {}) {
@@ -133,13 +139,13 @@ describe(`Okendo connection on ${dialect}`, () => {
       "webhook-timestamp": received[0]!.headers["svix-timestamp"]!,
       "webhook-signature": received[0]!.headers["svix-signature"]!,
     };
-    const [secret] = await service.okendoSubscriptionSecrets(shop, "review.create");
+    const [secret] = await subscriptionSecrets(shop, "review.create");
     expect(new Webhook(secret!).verify(received[0]!.body, headers)).toEqual({ sequenceNumber: 1, resource: review });
-    const others = await service.okendoSubscriptionSecrets(shop, "review.update");
+    const others = await subscriptionSecrets(shop, "review.update");
     expect(() => new Webhook(others[0]!).verify(received[0]!.body, headers)).toThrow();
-    expect(await service.okendoSubscriptionSecrets(shop)).toHaveLength(7);
-    expect(await service.okendoSubscriptionSecrets(shop, "review.delete")).toEqual([]);
-    expect(await service.okendoSubscriptionSecrets(newShop())).toEqual([]);
+    expect(await subscriptionSecrets(shop)).toHaveLength(7);
+    expect(await subscriptionSecrets(shop, "review.delete")).toEqual([]);
+    expect(await subscriptionSecrets(newShop())).toEqual([]);
 
     const view = await service.okendoApiConnectionView(shop);
     expect(view).toMatchObject({ connected: true, userId: account.userId, apiKeyLast4: account.apiKey.slice(-4) });
@@ -270,7 +276,7 @@ describe(`Okendo connection on ${dialect}`, () => {
     // The re-created subscription's new secret is the one stored.
     sim.deliver(account.userId, "loyalty_customer.update", { customerId: "7001", email: "a@example.com" });
     await sim.settled();
-    const [secret] = await service.okendoSubscriptionSecrets(shop, "loyalty_customer.update");
+    const [secret] = await subscriptionSecrets(shop, "loyalty_customer.update");
     const h = received[0]!.headers;
     expect(() =>
       new Webhook(secret!).verify(received[0]!.body, {
@@ -286,14 +292,14 @@ describe(`Okendo connection on ${dialect}`, () => {
     sim.configure({ unsupported: ["PUT", "PATCH"] });
     try {
       const before = sim.subscriptions(account.userId).find((s) => s.endpointUrl.endsWith("/review.update"))!;
-      const oldSecret = (await service.okendoSubscriptionSecrets(shop, "review.update"))[0];
+      const oldSecret = (await subscriptionSecrets(shop, "review.update"))[0];
       sim.disableSubscription(before.webhookSubscriptionId);
       expect(await service.repairOkendo(shop)).toEqual({ ok: true, message: "Repaired: Review updated." });
       const after = sim.subscriptions(account.userId).find((s) => s.endpointUrl.endsWith("/review.update"))!;
       expect(after.webhookSubscriptionId).not.toBe(before.webhookSubscriptionId);
       expect(after.isEnabled).toBe(true);
       expect(sim.subscriptions(account.userId)).toHaveLength(7);
-      expect((await service.okendoSubscriptionSecrets(shop, "review.update"))[0]).not.toBe(oldSecret);
+      expect((await subscriptionSecrets(shop, "review.update"))[0]).not.toBe(oldSecret);
     } finally {
       sim.configure({ unsupported: [] });
     }
@@ -334,7 +340,7 @@ describe(`Okendo connection on ${dialect}`, () => {
       `${appUrl}/webhooks/okendo/${okendoWebhookId}`,
     ]);
     expect(await db().okendoConnection.count({ where: { shop } })).toBe(0);
-    expect(await service.okendoSubscriptionSecrets(shop)).toEqual([]);
+    expect(await subscriptionSecrets(shop)).toEqual([]);
     expect((await service.okendoApiConnectionView(shop)).connected).toBe(false);
     expect(await service.disconnectOkendo(shop)).toEqual({ ok: true }); // again: nothing to do
   });
@@ -363,7 +369,7 @@ describe(`Okendo connection on ${dialect}`, () => {
     const { shop, account } = await connected();
     const { remoteCleanup } = await service.okendoAppUninstalled(shop);
     expect(await db().okendoConnection.count({ where: { shop } })).toBe(0);
-    expect(await service.okendoSubscriptionSecrets(shop)).toEqual([]);
+    expect(await subscriptionSecrets(shop)).toEqual([]);
     expect(await remoteCleanup).toEqual({ left: [], reason: null, message: null });
     expect(sim.subscriptions(account.userId)).toEqual([]);
     const again = await service.okendoAppUninstalled(shop);
@@ -373,14 +379,14 @@ describe(`Okendo connection on ${dialect}`, () => {
   it("npm run rotate-keys re-seals the Okendo API key and every subscription secret under the new key", async () => {
     const { shop, account } = await connected();
     const newKey = Buffer.alloc(32, 9).toString("base64");
-    const before = await service.okendoSubscriptionSecrets(shop);
+    const before = await subscriptionSecrets(shop);
     const { rotateEncryptionKeys } = await import("../../app/settings/key-rotation.server.ts");
     const report = await rotateEncryptionKeys(createSecretBox(`${newKey},${TEST_ENCRYPTION_KEY}`));
     expect(report.unreadable).toEqual([]);
     expect(report.resealed).toBeGreaterThanOrEqual(8); // this shop's API key and 7 secrets, and earlier tests' shops
     process.env.ENCRYPTION_KEY = newKey; // the old key dropped
     try {
-      expect(await service.okendoSubscriptionSecrets(shop)).toEqual(before);
+      expect(await subscriptionSecrets(shop)).toEqual(before);
       const view = await service.okendoApiConnectionView(shop);
       expect(view.stateProblem).toBeNull(); // the API key opened: Okendo was asked
       expect(view.subscriptions.every((s) => s.state === "enabled")).toBe(true);
@@ -396,6 +402,6 @@ describe(`Okendo connection on ${dialect}`, () => {
     await db().shop.create({ data: { domain: other } });
     const row = await db().okendoSubscription.findFirstOrThrow({ where: { shop } });
     await db().okendoSubscription.create({ data: { ...row, shop: other } });
-    await expect(service.okendoSubscriptionSecrets(other)).rejects.toThrow(/belongs to a different shop/);
+    await expect(subscriptionSecrets(other)).rejects.toThrow(/belongs to a different shop/);
   });
 });
