@@ -67,9 +67,10 @@ afterAll(async () => {
 });
 
 const db = () => database.db;
-// The secrets Okendo issued for a shop's subscriptions, as stored (sealed like every secret at rest).
+// The secrets Okendo issued for a shop's subscriptions, as stored (sealed like every secret at rest, under whatever
+// ENCRYPTION_KEY the test has set).
 async function subscriptionSecrets(shop: string, topic?: string): Promise<string[]> {
-  const box = createSecretBox(TEST_ENCRYPTION_KEY);
+  const box = createSecretBox(process.env.ENCRYPTION_KEY!);
   const rows = await db().okendoSubscription.findMany({ where: { shop, ...(topic ? { topic } : {}) } });
   return rows.map((row) => box.open(row.secretEncrypted, `${shop}:okendo-subscription-secret`));
 }
