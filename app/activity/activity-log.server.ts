@@ -22,7 +22,7 @@ export type StatusTone = "info" | "success" | "warning" | "critical" | "attentio
 export interface ActivityRow {
   id: number;
   createdAt: string;
-  source: "Okendo" | "Flow" | "Shopify" | "Test event";
+  source: (typeof SOURCE_LABELS)[keyof typeof SOURCE_LABELS] | "Shopify";
   subject: string; // the event's name, "Attribute update", "User deletion" or "Unmapped message"
   subjectDetail?: string; // which event an attribute update came with
   customer: string; // masked: j***@example.com
@@ -43,10 +43,17 @@ export function maskEmail(email: string): string {
 
 type RowWithSource = Delivery & { inbound: Pick<InboundMessage, "source"> | null };
 
+// What brought a message (InboundMessage.source), in the merchant's words.
+const SOURCE_LABELS = {
+  okendo: "Okendo",
+  sequences: "Okendo Sequences",
+  flow: "Flow",
+  test: "Test event",
+} as const;
+
 function sourceOf(row: RowWithSource): ActivityRow["source"] {
-  if (row.inbound?.source === "flow") return "Flow";
-  if (row.inbound?.source === "okendo") return "Okendo";
-  if (row.inbound?.source === "test") return "Test event";
+  const source = row.inbound?.source;
+  if (source && source in SOURCE_LABELS) return SOURCE_LABELS[source as keyof typeof SOURCE_LABELS];
   return "Shopify"; // user deletions come from Shopify's privacy webhooks and have no inbound message
 }
 

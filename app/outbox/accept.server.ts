@@ -21,7 +21,7 @@ import { DeliveryStatus } from "./delivery-status";
 import { SWITCHED_OFF_NOTE, deliveryRows, unmappedRow } from "./enqueue";
 import { wakeDeliveryWorker } from "./wake.server";
 
-export type InboundSource = "okendo" | "flow" | "test" | "import" | "recovery";
+export type InboundSource = "okendo" | "sequences" | "flow" | "test" | "import" | "recovery";
 
 export interface Inbound {
   shop: ShopIdentitySetting;

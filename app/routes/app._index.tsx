@@ -12,6 +12,7 @@ import {
 import { okendoConnectionView } from "../okendo/connection-view.server";
 import { connectOkendo, disconnectOkendo, okendoApiConnectionView, repairOkendo } from "../okendo/connection.server";
 import { rotateSigningSecret, saveOkendoProvidedSecret } from "../okendo/signing-secrets.server";
+import { rotateSequencesToken } from "../okendo/sequences-token.server";
 import { BrazeConnectionCard } from "../ui/BrazeConnectionCard";
 import { OkendoConnectionCard } from "../ui/OkendoConnectionCard";
 import { AdvancedSettingsCard } from "../ui/AdvancedSettingsCard";
@@ -53,6 +54,10 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   if (intent === "identity") {
     await setIdentifyByCustomerId(session.shop, form.get("identifyByCustomerId") === "true");
+    return { ok: true as const, intent };
+  }
+  if (intent === "rotate-sequences-token") {
+    await rotateSequencesToken(session.shop);
     return { ok: true as const, intent };
   }
   if (intent === "rotate-secret") {

@@ -4,10 +4,15 @@
 // the current key is left alone, and each write is conditional on the value not having changed meanwhile.
 import prisma from "../db.server";
 import { okendoApiKeyContext, subscriptionSecretContext } from "../okendo/connection.server";
+import { sequencesTokenContext } from "../okendo/sequences-token.server";
 import { secretBoxFromEnv, type SecretBox } from "./secret-box.server";
 
 type ShopSealedColumn =
-  "brazeApiKeyEncrypted" | "okendoSecretEncrypted" | "previousSecretEncrypted" | "okendoProvidedSecretEncrypted";
+  | "brazeApiKeyEncrypted"
+  | "okendoSecretEncrypted"
+  | "previousSecretEncrypted"
+  | "okendoProvidedSecretEncrypted"
+  | "sequencesTokenEncrypted";
 
 const SIGNING = (shop: string) => `${shop}:okendo-signing-secret`;
 
@@ -16,6 +21,7 @@ export const SEALED_SHOP_COLUMNS: ReadonlyArray<{ column: ShopSealedColumn; cont
   { column: "okendoSecretEncrypted", context: SIGNING },
   { column: "previousSecretEncrypted", context: SIGNING },
   { column: "okendoProvidedSecretEncrypted", context: SIGNING },
+  { column: "sequencesTokenEncrypted", context: sequencesTokenContext },
 ];
 
 export interface RotationReport {
@@ -33,6 +39,7 @@ export async function rotateEncryptionKeys(box: SecretBox = secretBoxFromEnv()):
       okendoSecretEncrypted: true,
       previousSecretEncrypted: true,
       okendoProvidedSecretEncrypted: true,
+      sequencesTokenEncrypted: true,
     },
   });
   // Re-seals one value if an older key sealed it; `write` stores it only where the row still holds `sealed`.

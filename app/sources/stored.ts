@@ -5,6 +5,7 @@ import { parseJson } from "../http/json";
 import { interpretStoredFlowRun } from "./flow";
 import type { Interpretation } from "./interpretation";
 import { interpretOkendo } from "./okendo";
+import { interpretSequencesRequest } from "./okendo-sequences";
 
 export interface StoredInbound {
   source: string;
@@ -19,6 +20,8 @@ export function interpretStored(inbound: StoredInbound): Interpretation {
   switch (inbound.source) {
     case "okendo":
       return interpretOkendo(parsed.value, inbound.topic ?? undefined, inbound.receivedAt);
+    case "sequences":
+      return interpretSequencesRequest(parsed.value, inbound.receivedAt);
     case "flow":
       return interpretStoredFlowRun(parsed.value, inbound.receivedAt);
     default:

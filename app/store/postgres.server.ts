@@ -242,11 +242,12 @@ function statements(db: pg.Pool): AsyncStatements {
         current: string | null;
         okendo: string | null;
         previous: string | null;
+        sequencesToken: string | null;
       }>(
         db,
         "shop-for-ingress",
         `SELECT "domain", "identifyByCustomerId", "uninstalledAt", "okendoSecretEncrypted" AS "current",
-           "okendoProvidedSecretEncrypted" AS "okendo",
+           "okendoProvidedSecretEncrypted" AS "okendo", "sequencesTokenEncrypted" AS "sequencesToken",
            CASE WHEN "previousSecretExpiresAt" > ${NOW} THEN "previousSecretEncrypted" END AS "previous"
          FROM "Shop" WHERE "okendoWebhookId" = $1`,
         [webhookId],
@@ -264,6 +265,7 @@ function statements(db: pg.Pool): AsyncStatements {
         uninstalled: row.uninstalledAt !== null,
         signingSecrets: [row.current, row.okendo, row.previous].filter((value): value is string => Boolean(value)),
         subscriptionSecrets,
+        sequencesToken: row.sequencesToken,
       };
     },
     switchedOffEvents: async (shop) =>

@@ -262,10 +262,11 @@ export class SqliteStore {
         current: string | null;
         okendo: string | null;
         previous: string | null;
+        sequencesToken: string | null;
       }
     >(
       `SELECT "domain", "identifyByCustomerId", "uninstalledAt", "okendoSecretEncrypted" AS "current",
-         "okendoProvidedSecretEncrypted" AS "okendo",
+         "okendoProvidedSecretEncrypted" AS "okendo", "sequencesTokenEncrypted" AS "sequencesToken",
          CASE WHEN "previousSecretExpiresAt" > ${NOW} THEN "previousSecretEncrypted" END AS "previous"
        FROM "Shop" WHERE "okendoWebhookId" = ?`,
     );
@@ -397,6 +398,7 @@ export class SqliteStore {
           uninstalled: row.uninstalledAt !== null,
           signingSecrets: [row.current, row.okendo, row.previous].filter((value): value is string => Boolean(value)),
           subscriptionSecrets: subscriptionSecrets.all(row.domain),
+          sequencesToken: row.sequencesToken,
         };
       },
       switchedOffEvents: (shop) => switchedOff.all(shop),

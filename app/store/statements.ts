@@ -20,6 +20,8 @@ export interface IngressShop {
   signingSecrets: string[];
   // The secrets Okendo issued for the subscriptions the app created, by topic.
   subscriptionSecrets: Array<{ topic: string; sealed: string }>;
+  // The Okendo Sequences URL's token, sealed (null until the settings screen first showed it).
+  sequencesToken: string | null;
 }
 
 export interface NewInbound {

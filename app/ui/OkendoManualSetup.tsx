@@ -22,6 +22,7 @@ export function OkendoManualSetup({ okendo }: { okendo: OkendoConnectionView }) 
   useEffect(() => {
     if (!fetcher.data?.ok) return;
     if (fetcher.data.intent === "rotate-secret") shopify.toast.show("New signing secret created");
+    if (fetcher.data.intent === "rotate-sequences-token") shopify.toast.show("New Sequences token created");
     if (fetcher.data.intent === "okendo-secret") {
       shopify.toast.show("Okendo's secret saved");
       // eslint-disable-next-line react-hooks/set-state-in-effect -- empties the field once the save succeeded
@@ -72,8 +73,11 @@ export function OkendoManualSetup({ okendo }: { okendo: OkendoConnectionView }) 
             Okendo's Shopify Flow triggers: add the "Send Okendo event to Braze" action to a Flow workflow.
           </List.Item>
           <List.Item>
-            Referrals, surveys, quizzes and review requests from Okendo Sequences' "Forward to HTTP Endpoint" step or
-            your own code: send the event envelope described in the app's documentation, signed with the secret above.
+            Referrals, surveys, quizzes and review requests from your own code: send the event envelope described in the
+            app's documentation, signed with the secret above.
+          </List.Item>
+          <List.Item>
+            Review requests from Okendo Sequences: use the Sequences URL below in the "Forward to HTTP Endpoint" step.
           </List.Item>
         </List>
       </BlockStack>
@@ -100,6 +104,48 @@ export function OkendoManualSetup({ okendo }: { okendo: OkendoConnectionView }) 
           }
         />
       </fetcher.Form>
+      <BlockStack gap="300">
+        <Text as="h3" variant="headingSm">
+          Okendo Sequences (review requests)
+        </Text>
+        <Text as="p" tone="subdued">
+          Okendo Sequences' "Forward to HTTP Endpoint" step cannot sign its requests, so it has a URL of its own that
+          takes a token instead. In the step: method POST, this URL, two headers (content-type: application/json, and
+          the token below), and the body below.
+        </Text>
+        <TextField
+          label="Sequences URL"
+          value={okendo.sequences.url}
+          readOnly
+          autoComplete="off"
+          connectedRight={<Button onClick={() => copy("Sequences URL", okendo.sequences.url)}>Copy</Button>}
+        />
+        <TextField
+          label="Sequences token"
+          value={okendo.sequences.token}
+          readOnly
+          autoComplete="off"
+          helpText={`Send it in the ${okendo.sequences.header} header.`}
+          connectedRight={<Button onClick={() => copy("Sequences token", okendo.sequences.token)}>Copy</Button>}
+        />
+        <TextField
+          label="Body for Okendo Review Request"
+          value={okendo.sequences.body}
+          readOnly
+          multiline={4}
+          autoComplete="off"
+          helpText="The step's variables in double braces; check their names in the step's variable list."
+        />
+        <InlineStack align="end" gap="200">
+          <Button onClick={() => copy("Body", okendo.sequences.body)}>Copy body</Button>
+          <fetcher.Form method="post">
+            <input type="hidden" name="intent" value="rotate-sequences-token" />
+            <Button submit loading={busy("rotate-sequences-token")}>
+              Rotate Sequences token
+            </Button>
+          </fetcher.Form>
+        </InlineStack>
+      </BlockStack>
       <fetcher.Form method="post">
         <input type="hidden" name="intent" value="rotate-secret" />
         <InlineStack align="end">
