@@ -118,7 +118,8 @@ async function workLoop(workerId: string, options: LoopOptions, signal: AbortSig
   }
 }
 
-// One claimed turn: keeps the lease alive (extending it a third of the way through each lease) until it ends.
+// One claimed turn: keeps the lease alive (renewed before each request, and a third of the way through each lease)
+// until it ends.
 class Turn implements Fence {
   lost = false;
   private readonly keeper: NodeJS.Timeout;
@@ -128,16 +129,20 @@ class Turn implements Fence {
     readonly workerId: string,
     readonly options: LoopOptions,
   ) {
+    // Between requests (Shopify look-ups, a long batch) the lease is kept alive in the background as well.
     this.keeper = setInterval(() => {
-      store()
-        .run("extendTurn", shop, workerId, options.leaseMs)
-        .then((held) => (this.lost ||= !held))
-        .catch(() => {}); // a failed extension is retried at the next tick; the lease still has two thirds left
+      this.renew().catch(() => {}); // a failed extension is retried at the next tick; the lease still has two thirds left
     }, options.leaseMs / 3);
   }
 
   end() {
     clearInterval(this.keeper);
+  }
+
+  async renew(): Promise<boolean> {
+    const held = await store().run("extendTurn", this.shop, this.workerId, this.options.leaseMs);
+    this.lost ||= !held;
+    return held;
   }
 
   // A write that touched fewer rows than asked: the lease was lost (another worker has the shop now) or the rows are
@@ -241,6 +246,9 @@ async function sendDue(turn: Turn): Promise<boolean> {
             BRAZE_MAX_OBJECTS_PER_REQUEST,
           );
     if (batch.length === 0) break;
+    // Renewed right before each request, so the lease outlasts the request and its recording (leaseProblem) whatever
+    // happened to the keeper's timer: no other worker can take the shop and send this batch too.
+    if (!(await turn.renew())) break;
     const outcome =
       deletions.length > 0 ? await sendDeletion(connection, batch[0]!, turn) : await sendTrack(connection, batch, turn);
     await recordOutcome(turn, connection, batch, outcome);

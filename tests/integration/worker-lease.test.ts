@@ -2,7 +2,7 @@
 // batches twice or hammer Braze: a lease shorter than a request (refused), a worker that stalls past its lease
 // (fenced), slow Braze with two workers (the lease is kept alive), absurd rate-limit headers (clamped), and a
 // customers/redact racing a partial success (tolerated). Worker processes run against the built server's database.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, startWorkerProcess, type AppServer, type ChildHandle } from "../support/app-server.ts";
 import { startBrazeSimulator, type BrazeSimulator } from "../support/braze-simulator.ts";
 import { createShop, waitFor } from "../support/okendo.ts";
@@ -21,8 +21,16 @@ beforeAll(async () => {
   app = await startAppServer({ BRAZE_EXTRA_ENDPOINTS: simulator.url, DELIVERY_WORKER: "off" });
   db = openDatabase(app.databaseUrl);
 });
+// Each test's worker processes go with it (a stopped one is woken first), so a failure cannot leave one behind to
+// take the next test's shops.
+afterEach(async () => {
+  for (const worker of workers.splice(0)) {
+    worker.process.kill("SIGCONT");
+    await worker.stop();
+  }
+  simulator.setLatency(0);
+});
 afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
   await db?.$disconnect();
   await app?.stop();
   await simulator?.close();
@@ -52,16 +60,21 @@ describe("a worker that stalls past its lease", () => {
     const apiKey = `valid-${crypto.randomUUID()}`;
     const shop = await createShop(db, { brazeUrl: simulator.url, apiKey, identifyByCustomerId: false });
     await postAll(app.url, shop, [envelope("Submitted Okendo Survey", { email: "stall@example.com" }, { nps: 8 })]);
-    const env = { DELIVERY_LEASE_MS: "1500", DELIVERY_REQUEST_TIMEOUT_MS: "700" };
+    // Braze takes 2 s to answer: the stalled worker cannot have its answer before it is stopped, however busy the
+    // machine; the lease (5 s) outlasts a request (2.5 s) plus its recording, as the worker requires.
+    const env = { DELIVERY_LEASE_MS: "5000", DELIVERY_REQUEST_TIMEOUT_MS: "2500" };
 
-    simulator.setLatency(300);
+    simulator.setLatency(2_000);
     simulator.failNext(1, { status: 500 }); // the stalled worker's request: it would schedule a retry
     const stalled = worker(env);
     await waitFor(() => trackRequests(simulator, apiKey).length === 1);
     stalled.process.kill("SIGSTOP"); // no lease extension, no outcome, while the process is stopped
 
-    const takeover = worker(env); // claims the shop once the lease has expired, and delivers
-    await waitFor(async () => (await db.delivery.count({ where: { shop: shop.domain, status: "delivered" } })) === 2);
+    worker(env); // the takeover: claims the shop once the lease has expired, and delivers
+    await waitFor(
+      async () => (await db.delivery.count({ where: { shop: shop.domain, status: "delivered" } })) === 2,
+      30_000,
+    );
 
     stalled.process.kill("SIGCONT"); // the stalled worker records its (failed) outcome… or tries to
     await waitFor(() => stalled.output().includes("recorded for 0 of 2 rows"));
@@ -69,7 +82,6 @@ describe("a worker that stalls past its lease", () => {
     await sleep(500); // time for a wrongly recorded retry to be sent again
     expect(await db.delivery.count({ where: { shop: shop.domain, status: "delivered" } })).toBe(2);
     expect(trackRequests(simulator, apiKey)).toHaveLength(2); // the stalled one, and the takeover's
-    await Promise.all([stalled.stop(), takeover.stop()]);
   });
 });
 
@@ -83,7 +95,8 @@ describe("slow Braze with two workers and long turns", () => {
     await postAll(app.url, shop, events);
     simulator.setLatency(400); // each request takes most of a lease third; a turn runs through several leases
     const env = { DELIVERY_LEASE_MS: "1000", DELIVERY_REQUEST_TIMEOUT_MS: "500", DELIVERY_TURN_MS: "10000" };
-    const pair = [worker(env), worker(env)];
+    worker(env);
+    worker(env);
     await waitFor(
       async () => (await db.delivery.count({ where: { shop: shop.domain, status: "delivered" } })) === 600,
       60_000,
@@ -95,7 +108,6 @@ describe("slow Braze with two workers and long turns", () => {
       .map((e) => (e.properties as { n: number }).n);
     expect(numbers).toHaveLength(300);
     expect(new Set(numbers).size).toBe(300);
-    await Promise.all(pair.map((w) => w.stop()));
   });
 });
 
@@ -108,7 +120,7 @@ describe("a rate limit whose wait makes no sense", () => {
   ])("%s: %s waits a sane %i ms, recorded on the shop, instead of hammering Braze", async (header, value, waitMs) => {
     const apiKey = `valid-${crypto.randomUUID()}`;
     const shop = await createShop(db, { brazeUrl: simulator.url, apiKey, identifyByCustomerId: false });
-    const handle = worker({});
+    worker({});
     simulator.failNext(1, { status: 429, headers: { [header]: value } });
     const before = Date.now();
     await postAll(app.url, shop, [envelope("Submitted Okendo Survey", { email: "limited@example.com" })]);
@@ -125,7 +137,6 @@ describe("a rate limit whose wait makes no sense", () => {
       expect(next!.receivedAt - limited!.receivedAt).toBeGreaterThanOrEqual(1_000);
     }
     expect(trackRequests(simulator, apiKey).length).toBeLessThanOrEqual(2);
-    await handle.stop();
   });
 });
 
@@ -168,6 +179,5 @@ describe("customers/redact while a partial success is on its way", () => {
     const rows = await db.delivery.findMany({ where: { shop: shop.domain, kind: { in: ["event", "attributes"] } } });
     expect(rows.every((row) => row.customerKey === "stays@example.com")).toBe(true);
     expect(rows.map((row) => row.status).sort()).toEqual(["delivered", "failed"]);
-    await handle.stop();
   });
 });
