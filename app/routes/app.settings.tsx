@@ -1,12 +1,13 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { BlockStack, Layout, Page } from "@shopify/polaris";
+import { Layout, Page } from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import {
   brazeConnectionView,
   connectBraze,
   disconnectBraze,
+  reconnectBraze,
   setIdentifyByCustomerId,
 } from "../settings/braze-connection.server";
 import { okendoConnectionView } from "../okendo/connection-view.server";
@@ -16,24 +17,26 @@ import { rotateSequencesToken } from "../okendo/sequences-token.server";
 import { BrazeConnectionCard } from "../ui/BrazeConnectionCard";
 import { OkendoConnectionCard } from "../ui/OkendoConnectionCard";
 import { AdvancedSettingsCard } from "../ui/AdvancedSettingsCard";
-import { eventsCardView, setEventEnabled } from "../settings/events.server";
-import { deliveryHealthView } from "../settings/connection-health.server";
+import { switchedOffEvents } from "../settings/events.server";
+import { CATALOG_EVENT_NAMES } from "../catalog/names";
+import prisma from "../db.server";
 import { latestTestRun, sendTestEvents } from "../outbox/test-events.server";
-import { EventsCard } from "../ui/EventsCard";
 import { TestEventsCard } from "../ui/TestEventsCard";
-import { DeliveryHealthBanner } from "../ui/DeliveryHealthBanner";
 
+export const meta: MetaFunction = () => [{ title: "Settings · Okendo → Braze" }];
+
+// Settings, laid out like Okendo's Braze screen: the Braze connection with Advanced settings beside it, test events,
+// then the Okendo connection.
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const connection = await brazeConnectionView(session.shop); // creates the shop's row on first visit
-  const [okendo, okendoApi, events, health, testRun] = await Promise.all([
+  const [okendo, okendoApi, switchedOff, testRun] = await Promise.all([
     okendoConnectionView(session.shop),
     okendoApiConnectionView(session.shop),
-    eventsCardView(session.shop),
-    deliveryHealthView(session.shop),
+    switchedOffEvents(prisma, session.shop),
     latestTestRun(session.shop),
   ]);
-  return { connection, okendo, okendoApi, events, health, testRun };
+  return { connection, okendo, okendoApi, enabledEvents: CATALOG_EVENT_NAMES.length - switchedOff.size, testRun };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -48,13 +51,18 @@ export async function action({ request }: ActionFunctionArgs) {
     });
     return data(result.ok ? { ok: true as const, intent } : result, { status: result.ok ? 200 : 422 });
   }
+  if (intent === "reconnect") {
+    const result = await reconnectBraze(session.shop, String(form.get("apiKey") ?? ""));
+    return data(result.ok ? { ok: true as const, intent } : result, { status: result.ok ? 200 : 422 });
+  }
   if (intent === "disconnect") {
     await disconnectBraze(session.shop);
     return { ok: true as const, intent };
   }
   if (intent === "identity") {
-    await setIdentifyByCustomerId(session.shop, form.get("identifyByCustomerId") === "true");
-    return { ok: true as const, intent };
+    const enabled = form.get("identifyByCustomerId") === "true";
+    await setIdentifyByCustomerId(session.shop, enabled);
+    return { ok: true as const, intent, enabled };
   }
   if (intent === "rotate-sequences-token") {
     await rotateSequencesToken(session.shop);
@@ -82,16 +90,6 @@ export async function action({ request }: ActionFunctionArgs) {
     const result = intent === "okendo-repair" ? await repairOkendo(session.shop) : await disconnectOkendo(session.shop);
     return result.ok ? { ...result, intent } : data({ ...result, intent }, { status: 422 });
   }
-  if (intent === "event-switch") {
-    const saved = await setEventEnabled(
-      session.shop,
-      String(form.get("eventName") ?? ""),
-      form.get("enabled") === "true",
-    );
-    return saved
-      ? { ok: true as const, intent }
-      : data({ ok: false as const, connectionError: "Unknown event." }, { status: 422 });
-  }
   if (intent === "send-test-events") {
     const result = await sendTestEvents(session.shop);
     return result.ok
@@ -101,23 +99,24 @@ export async function action({ request }: ActionFunctionArgs) {
   return data({ ok: false as const, connectionError: `Unknown action "${String(intent)}".` }, { status: 400 });
 }
 
-export default function BrazeSettings() {
-  const { connection, okendo, okendoApi, events, health, testRun } = useLoaderData<typeof loader>();
-  const enabledEvents = events.groups.flatMap((group) => group.events).filter((event) => event.enabled).length;
+export default function Settings() {
+  const { connection, okendo, okendoApi, enabledEvents, testRun } = useLoaderData<typeof loader>();
   return (
-    <Page title="Braze">
+    <Page title="Settings">
       <Layout>
         <Layout.Section>
-          <BlockStack gap="400">
-            <DeliveryHealthBanner health={health} />
-            <BrazeConnectionCard connection={connection} />
-            {connection.status === "connected" && (
-              <TestEventsCard testRun={testRun} connectedAt={connection.connectedAt} enabledEvents={enabledEvents} />
-            )}
-            <OkendoConnectionCard connection={okendoApi} manual={okendo} />
-            <EventsCard events={events} />
-            <AdvancedSettingsCard identifyByCustomerId={connection.identifyByCustomerId} />
-          </BlockStack>
+          <BrazeConnectionCard connection={connection} />
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <AdvancedSettingsCard identifyByCustomerId={connection.identifyByCustomerId} />
+        </Layout.Section>
+        {connection.status === "connected" && (
+          <Layout.Section>
+            <TestEventsCard testRun={testRun} connectedAt={connection.connectedAt} enabledEvents={enabledEvents} />
+          </Layout.Section>
+        )}
+        <Layout.Section>
+          <OkendoConnectionCard connection={okendoApi} manual={okendo} />
         </Layout.Section>
       </Layout>
     </Page>
