@@ -64,11 +64,11 @@ export async function deliveryStatsView(shop: string, now = new Date()): Promise
       where: { shop, kind: { in: BRAZE_OBJECTS }, createdAt: { gte: new Date(now.getTime() - DAY_MS) } },
       _count: { _all: true },
     }),
-    prisma.$queryRaw<{ day: string; status: string; count: number | bigint }[]>`
+    prisma.$queryRaw<{ day: string; status: string; count: number | bigint }[]>(Prisma.sql`
       SELECT ${sqlUtcDay(Prisma.sql`"createdAt"`)} AS "day", "status", COUNT(*) AS "count"
       FROM "Delivery"
       WHERE "shop" = ${shop} AND "kind" IN (${Prisma.join(BRAZE_OBJECTS)}) AND "createdAt" >= ${sqlMoment(since)}
-      GROUP BY 1, 2`,
+      GROUP BY 1, 2`),
   ]);
 
   const last24Hours: RecentDeliveries = { delivered: 0, retrying: 0, failed: 0 };

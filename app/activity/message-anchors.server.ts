@@ -60,11 +60,11 @@ export async function messageAnchors(
   if ("after" in cursor) conditions.push(Prisma.sql`d."id" > ${cursor.after}`);
   if ("before" in cursor) conditions.push(Prisma.sql`d."id" < ${cursor.before}`);
 
-  const rows = await prisma.$queryRaw<{ id: number | bigint; inboundId: string | null }[]>`
+  const rows = await prisma.$queryRaw<{ id: number | bigint; inboundId: string | null }[]>(Prisma.sql`
     SELECT d."id", d."inboundId" FROM "Delivery" d
     WHERE ${Prisma.join(conditions, " AND ")}
     ORDER BY d."id" ${newer ? Prisma.sql`ASC` : Prisma.sql`DESC`}
-    LIMIT ${take}`;
+    LIMIT ${take}`);
   const anchors = rows.map((row) => ({ id: Number(row.id), inboundId: row.inboundId }));
   return newer ? anchors.reverse() : anchors;
 }
