@@ -101,7 +101,7 @@ test("lists one entry per received message, newest first, with its customer as w
   // Event, from the filter bar (replacing the status filter).
   await page.getByRole("button", { name: "Clear all" }).click();
   await expect(rows).toHaveCount(3);
-  await page.getByRole("button", { name: "Event" }).click();
+  await page.getByRole("button", { name: "Event", exact: true }).click();
   await page.getByRole("group", { name: "Event" }).getByText("Submitted Okendo Survey").click();
   await expect(page).toHaveURL(/event=Submitted\+Okendo\+Survey/);
   await expect(rows).toHaveCount(1);
@@ -115,7 +115,7 @@ test("lists one entry per received message, newest first, with its customer as w
   await page.getByRole("button", { name: "Clear all" }).click();
   await expect(rows).toHaveCount(3);
   await page.getByRole("button", { name: "Test events" }).click();
-  await page.getByRole("radio", { name: "Show test events" }).check();
+  await page.getByRole("group", { name: "Test events" }).getByText("Show test events").click();
   await expect(page).toHaveURL(/tests=shown/);
   await expect(rows).toHaveCount(4);
   await expect(rows.nth(0)).toContainText("Okendo Loyalty Points Awarded");

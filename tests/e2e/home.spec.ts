@@ -81,3 +81,80 @@ test("shows the connections, the last 24 hours, and 14 days of deliveries as a c
   await expect(page.locator("[inert] svg").first()).toBeVisible();
   await screenshot(page, "home");
 });
+
+test("deliveries the app paused itself (it cannot read the stored key) show the reason and the waiting deliveries", async ({
+  page,
+  openAdmin,
+  db,
+}) => {
+  const shop = await createShop(db); // not connected: what arrives waits
+  await post(shop, envelope("Okendo Review Request", { shopifyCustomerId: "7001" }, { order_id: "1" }));
+  await rowsIn(db, shop.domain, ["queued"], 1);
+  const reason =
+    "Deliveries are paused: the app cannot read the stored Braze key with its current encryption key (test). " +
+    "This is a problem on the app's side, not with your Braze key; nothing is lost, and deliveries resume by themselves once it is fixed.";
+  await db.shop.update({
+    where: { domain: shop.domain },
+    data: { deliveryPausedReason: reason, deliveryPausedUntil: new Date(Date.now() + 60_000) },
+  });
+
+  await openAdmin(page, shop.domain);
+  await expect(page.getByText("Deliveries are paused by the app")).toBeVisible();
+  await expect(page.getByText(reason)).toBeVisible();
+  const waiting = page.getByRole("link", { name: "1 delivery waiting" });
+  await expect(waiting).toHaveAttribute(
+    "href",
+    /\/app\/activity\?status=queued%2Cwaiting_identity%2Cretrying&tests=shown$/,
+  );
+  await screenshot(page, "banner-paused");
+  await waiting.click();
+  await expect(page.getByRole("list", { name: "Received messages" }).locator(":scope > li")).toHaveCount(1);
+});
+
+test("a switch whose save fails goes back and says why, next to it", async ({ page, openAdmin }) => {
+  await openAdmin(page);
+  const quiz = page.getByRole("switch", { name: "Submitted Okendo Quiz", exact: true });
+  await expect(quiz).toBeChecked();
+  // The save reaches the server with an event it does not know: its real answer, a 422 with the reason.
+  await page.route(
+    (url) => url.pathname.endsWith(".data"),
+    (route) =>
+      route.request().method() === "POST"
+        ? route.continue({
+            postData: (route.request().postData() ?? "").replace("Submitted+Okendo+Quiz", "No+such+event"),
+          })
+        : route.continue(),
+  );
+  await quiz.click();
+  await expect(page.getByText("Not saved: this app does not know that event.")).toBeVisible();
+  await expect(quiz).toBeChecked();
+  await expect(quiz).toHaveAccessibleDescription(/Not saved: this app does not know that event\./);
+  await expect(page.getByRole("status").filter({ hasText: "switched off" })).toHaveCount(0);
+  await screenshot(page, "switch-save-failed");
+});
+
+test("the admin stand-in draws the app's navigation as admin's sidebar (a bar at 375 px), the current page marked", async ({
+  page,
+  openAdmin,
+}) => {
+  await openAdmin(page);
+  const nav = page.locator("ui-nav-menu");
+  await expect(nav.getByRole("link", { name: "Home" })).toHaveAttribute("aria-current", "page");
+  const sidebar = (await nav.boundingBox())!;
+  expect(sidebar).toMatchObject({ x: 0, y: 0, width: 240 });
+  const main = (await page.getByRole("heading", { level: 1 }).boundingBox())!;
+  expect(main.x).toBeGreaterThan(240);
+  await screenshot(page, "navigation-1280");
+
+  await nav.getByRole("link", { name: "Activity" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Activity" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Activity" })).toHaveAttribute("aria-current", "page");
+
+  await page.setViewportSize({ width: 375, height: 800 });
+  const bar = (await nav.boundingBox())!;
+  expect(bar.width).toBe(375);
+  expect(bar.height).toBeLessThan(80);
+  await nav.getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
+  await screenshot(page, "navigation-375");
+});
