@@ -1,4 +1,4 @@
-// The charts, drawn with Shopify's Polaris Viz (docs/decisions/0020-charts-polaris-viz.md). Loaded in the browser
+// The charts, drawn with Shopify's Polaris Viz (docs/decisions/0021-home-charts-and-admin-pages.md). Loaded in the browser
 // only, after the page is shown (see Chart.tsx): the charts measure their container, so the server has nothing to
 // draw, and the page's first paint does not wait for the library.
 import "@shopify/polaris-viz/build/esm/styles.css";
