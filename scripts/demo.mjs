@@ -98,7 +98,7 @@ await db.$disconnect();
 // URL and signing secret off the settings page's "Set up by hand" section (opened by its link), as a merchant would.
 const token = await mintDemoSessionToken(shop);
 const admin = { authorization: `Bearer ${token}`, "user-agent": "Mozilla/5.0 (okendo-braze demo)" };
-const connected = await fetch(`${appUrl}/app?index`, {
+const connected = await fetch(`${appUrl}/app/settings`, {
   method: "POST",
   headers: admin,
   body: new URLSearchParams({
@@ -108,7 +108,7 @@ const connected = await fetch(`${appUrl}/app?index`, {
   }),
 });
 if (!connected.ok) throw new Error(`Connecting the demo shop failed: HTTP ${connected.status}`);
-const manualSetup = `${appUrl}${adminPageUrl(shop, token)}&setup=manual`;
+const manualSetup = `${appUrl}${adminPageUrl(shop, token, "/app/settings")}&setup=manual`;
 const settingsPage = await (await fetch(manualSetup, { headers: admin })).text();
 const webhookUrl = /value="(http[^"]*\/webhooks\/okendo\/[^"]+)"/.exec(settingsPage)?.[1];
 const secret = /value="(whsec_[^"]+)"/.exec(settingsPage)?.[1];

@@ -1,12 +1,14 @@
-// The activity log the merchant sees: the shop's Delivery rows (the outbox itself, one row per Braze object),
-// newest first, in the merchant's words. Everything is keyed by the authenticated shop; nothing here can read
-// another shop's rows. Emails are masked in the table; the detail view shows the exact objects, never the API key.
-import type { Delivery, InboundMessage, Prisma } from "@prisma/client";
+// The activity log the merchant sees: what the shop received, one entry per received message (an Okendo delivery, a
+// Flow run, a test event, or a Shopify privacy request), newest first, each with the Delivery rows it made (the
+// outbox itself, one row per Braze object) in the merchant's words. Everything is keyed by the authenticated shop;
+// nothing here can read another shop's rows. Customers are shown masked; the detail view shows the exact objects,
+// never the API key.
+import type { Delivery, InboundMessage } from "@prisma/client";
 import prisma from "../db.server";
 import { secretBoxFromEnv } from "../settings/secret-box.server";
+import { TEST_SOURCE, TEST_USER } from "../outbox/test-events.server";
 import { formatUtc } from "../ui/format";
 import {
-  ATTRIBUTE_UPDATES,
   RETRY_ALL_STATUSES,
   RETRYABLE_STATUSES,
   STATUS_LABELS,
@@ -14,6 +16,7 @@ import {
   type DeliveryStatus,
   type PageCursor,
 } from "./filters";
+import { messageAnchors } from "./message-anchors.server";
 
 export const ACTIVITY_PAGE_SIZE = 50;
 
@@ -25,8 +28,8 @@ export interface ActivityRow {
   source: (typeof SOURCE_LABELS)[keyof typeof SOURCE_LABELS] | "Shopify";
   subject: string; // the event's name, "Attribute update", "User deletion" or "Unmapped message"
   subjectDetail?: string; // which event an attribute update came with
-  customer: string; // masked: j***@example.com
-  identifier: string; // external_id | email | none
+  customer: string; // who, as Braze knows them, masked: "Customer 7001…890", "Email j•••@example.com"
+  identifier: string; // the Braze identifier used: external_id | email | none
   status: DeliveryStatus;
   statusLabel: string;
   statusTone: StatusTone;
@@ -37,8 +40,13 @@ export interface ActivityRow {
 
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf("@");
-  if (at <= 0) return "***";
-  return `${email[0]}***${email.slice(at)}`;
+  if (at <= 0) return "•••";
+  return `${email[0]}•••${email.slice(at)}`;
+}
+
+// Long identifiers keep their start and end, as a merchant compares them: 7001234567890 → 7001…890.
+export function abbreviate(id: string): string {
+  return id.length > 9 ? `${id.slice(0, 4)}…${id.slice(-3)}` : id;
 }
 
 type RowWithSource = Delivery & { inbound: Pick<InboundMessage, "source"> | null };
@@ -65,11 +73,20 @@ function subjectOf(row: Delivery): Pick<ActivityRow, "subject" | "subjectDetail"
   return { subject: row.eventName ?? "Event" };
 }
 
+// The customer as Braze knows them — by the identifier this row uses: a Shopify customer ID, an email address, the
+// test user — masked. Without one, whatever identifies the customer here.
 function customerOf(row: Delivery): string {
-  const email = row.customerEmail ?? (row.customerKey.includes("@") ? row.customerKey : undefined);
-  if (email) return maskEmail(email);
-  if (row.shopifyCustomerId) return `Shopify customer ${row.shopifyCustomerId}`;
-  return "Unknown";
+  const key = row.customerKey;
+  if (key === TEST_USER.externalId) return "Test user";
+  const byId = (id: string) => `Customer ${abbreviate(id)}`;
+  const byEmail = (email: string) => `Email ${maskEmail(email)}`;
+  if (row.identifierType === "email" || (row.identifierType === "external_id" && key.includes("@")))
+    return byEmail(key);
+  if (row.identifierType === "external_id" && key)
+    return /^\d+$/.test(key) ? byId(key) : `External ID ${abbreviate(key)}`;
+  if (row.shopifyCustomerId) return byId(row.shopifyCustomerId);
+  if (row.customerEmail) return byEmail(row.customerEmail);
+  return "Unknown customer";
 }
 
 function statusOf(row: Delivery, connected: boolean): Pick<ActivityRow, "statusLabel" | "statusTone" | "statusDetail"> {
@@ -110,7 +127,7 @@ function statusOf(row: Delivery, connected: boolean): Pick<ActivityRow, "statusL
     case "replayed":
       return { statusLabel: STATUS_LABELS.replayed, statusTone: undefined, statusDetail: "Retried as a new delivery" };
     default:
-      return { statusLabel: row.status, statusTone: undefined };
+      return { statusLabel: STATUS_LABELS[status] ?? row.status, statusTone: undefined };
   }
 }
 
@@ -129,25 +146,66 @@ export function toActivityRow(row: RowWithSource, connected: boolean): ActivityR
   };
 }
 
-const DAY_MS = 86_400_000;
+// One received message and what it became: its event and attribute update together.
+export interface ActivityMessage {
+  id: number; // the delivery the message's link opens: its event, else its first row
+  receivedAt: string;
+  source: ActivityRow["source"];
+  test: boolean;
+  subject: string; // the event's name, or the lone row's subject ("Attribute update", "Unmapped message", ...)
+  customer: string;
+  // The message's state at a glance: its most urgent row's status (a failure before a delivery).
+  status: Pick<ActivityRow, "status" | "statusLabel" | "statusTone" | "statusDetail">;
+  deliveries: ActivityRow[];
+  retryIds: number[]; // the rows Retry takes: failed, dead-lettered or unmapped
+}
 
-function activityWhere(shop: string, filters: ActivityFilters): Prisma.DeliveryWhereInput {
-  const where: Prisma.DeliveryWhereInput = { shop };
-  if (filters.statuses.length > 0) where.status = { in: filters.statuses };
-  // An event's attribute object carries the event's name too: filtering by an event shows everything it caused.
-  if (filters.event === ATTRIBUTE_UPDATES) where.kind = "attributes";
-  else if (filters.event) where.eventName = filters.event;
-  if (filters.from || filters.to) {
-    where.createdAt = {
-      ...(filters.from ? { gte: new Date(`${filters.from}T00:00:00.000Z`) } : {}),
-      ...(filters.to ? { lt: new Date(Date.parse(`${filters.to}T00:00:00.000Z`) + DAY_MS) } : {}),
-    };
-  }
-  return where;
+// Which row's status speaks for the message: what needs the merchant first, what is finished last.
+const URGENCY: readonly DeliveryStatus[] = [
+  "dead_letter",
+  "failed",
+  "unmapped",
+  "retrying",
+  "waiting_identity",
+  "queued",
+  "delivered",
+  "skipped",
+  "cancelled",
+  "replayed",
+];
+
+function toActivityMessage(rows: RowWithSource[], connected: boolean): ActivityMessage {
+  const all = rows.map((row) => toActivityRow(row, connected));
+  const first = all[0]!;
+  const leadIndex = Math.max(
+    0,
+    rows.findIndex((row) => row.kind === "event"),
+  );
+  const lead = all[leadIndex]!;
+  const deliveries = [lead, ...all.filter((row) => row !== lead)]; // the message's event first
+  // A message with several events (Send test events sends one of each) is named by their number.
+  const events = new Set(rows.flatMap((row) => (row.kind === "event" && row.eventName ? [row.eventName] : [])));
+  const urgent = [...deliveries].sort((a, b) => URGENCY.indexOf(a.status) - URGENCY.indexOf(b.status))[0]!;
+  return {
+    id: lead.id,
+    receivedAt: first.createdAt,
+    source: first.source,
+    test: rows[0]!.inbound?.source === TEST_SOURCE,
+    subject: events.size > 1 ? `${events.size} events` : lead.subject,
+    customer: lead.customer,
+    status: {
+      status: urgent.status,
+      statusLabel: urgent.statusLabel,
+      statusTone: urgent.statusTone,
+      ...(urgent.statusDetail ? { statusDetail: urgent.statusDetail } : {}),
+    },
+    deliveries,
+    retryIds: deliveries.filter((row) => row.retryable).map((row) => row.id),
+  };
 }
 
 export interface ActivityPage {
-  rows: ActivityRow[];
+  messages: ActivityMessage[];
   newerCursor?: { after: number };
   olderCursor?: { before: number };
   connected: boolean;
@@ -161,37 +219,44 @@ export async function activityPage(
   cursor: PageCursor,
   pageSize = ACTIVITY_PAGE_SIZE,
 ): Promise<ActivityPage> {
-  const where = activityWhere(shop, filters);
-  const include = { inbound: { select: { source: true } } } as const;
-  const page = (extra: Prisma.DeliveryWhereInput, order: "asc" | "desc") =>
-    prisma.delivery.findMany({ where: { AND: [where, extra] }, orderBy: { id: order }, take: pageSize, include });
-
-  let rows =
-    "after" in cursor
-      ? (await page({ id: { gt: cursor.after } }, "asc")).reverse()
-      : "before" in cursor
-        ? await page({ id: { lt: cursor.before } }, "desc")
-        : await page({}, "desc");
+  let anchors = await messageAnchors(shop, filters, cursor, pageSize);
   // A stale cursor (rows pruned since) lands on the newest page rather than on nothing.
-  if (rows.length === 0 && Object.keys(cursor).length > 0) rows = await page({}, "desc");
+  if (anchors.length === 0 && Object.keys(cursor).length > 0)
+    anchors = await messageAnchors(shop, filters, {}, pageSize);
 
-  const newest = rows[0]?.id;
-  const oldest = rows.at(-1)?.id;
-  const exists = (extra: Prisma.DeliveryWhereInput) =>
-    prisma.delivery.findFirst({ where: { AND: [where, extra] }, select: { id: true } }).then(Boolean);
-  const [shopRow, hasNewer, hasOlder, anyDeliveries, retryAllCount] = await Promise.all([
+  const newest = anchors[0]?.id;
+  const oldest = anchors.at(-1)?.id;
+  const inboundIds = anchors.flatMap((anchor) => (anchor.inboundId ? [anchor.inboundId] : []));
+  const lone = anchors.filter((anchor) => !anchor.inboundId).map((anchor) => anchor.id);
+  const [rows, shopRow, newer, older, anyDeliveries, retryAllCount] = await Promise.all([
+    anchors.length === 0
+      ? []
+      : prisma.delivery.findMany({
+          where: { shop, OR: [{ id: { in: lone } }, { inboundId: { in: inboundIds } }] },
+          orderBy: { id: "asc" },
+          include: { inbound: { select: { source: true } } },
+        }),
     prisma.shop.findUnique({ where: { domain: shop }, select: { connectionStatus: true } }),
-    newest === undefined ? false : exists({ id: { gt: newest } }),
-    oldest === undefined ? false : exists({ id: { lt: oldest } }),
-    rows.length > 0 ? true : prisma.delivery.findFirst({ where: { shop }, select: { id: true } }).then(Boolean),
+    newest === undefined ? [] : messageAnchors(shop, filters, { after: newest }, 1),
+    oldest === undefined ? [] : messageAnchors(shop, filters, { before: oldest }, 1),
+    anchors.length > 0 ? true : prisma.delivery.findFirst({ where: { shop }, select: { id: true } }).then(Boolean),
     prisma.delivery.count({ where: { shop, status: { in: [...RETRY_ALL_STATUSES] } } }),
   ]);
   const connected = shopRow?.connectionStatus === "connected";
+  const byMessage = new Map<string, RowWithSource[]>();
+  for (const row of rows) {
+    const key = row.inboundId ?? `delivery:${row.id}`;
+    byMessage.set(key, [...(byMessage.get(key) ?? []), row]);
+  }
 
   return {
-    rows: rows.map((row) => toActivityRow(row, connected)),
-    ...(hasNewer && newest !== undefined ? { newerCursor: { after: newest } } : {}),
-    ...(hasOlder && oldest !== undefined ? { olderCursor: { before: oldest } } : {}),
+    // A message whose rows were erased meanwhile (customers/redact) is left out.
+    messages: anchors.flatMap((anchor) => {
+      const messageRows = byMessage.get(anchor.inboundId ?? `delivery:${anchor.id}`);
+      return messageRows ? [toActivityMessage(messageRows, connected)] : [];
+    }),
+    ...(newer.length > 0 && newest !== undefined ? { newerCursor: { after: newest } } : {}),
+    ...(older.length > 0 && oldest !== undefined ? { olderCursor: { before: oldest } } : {}),
     connected,
     anyDeliveries,
     retryAllCount,

@@ -1,5 +1,5 @@
 // What the Activity page can filter by, read from and written to the URL so a filtered view is a link
-// (the settings page's health banner links to /app/activity?status=retrying). Shared by the loader and the page.
+// (the health banner links to /app/activity?status=retrying). Shared by the loader and the page.
 import { CATALOG_EVENT_NAMES, type CatalogEventName } from "../catalog/names";
 import { DELIVERY_STATUSES, type DeliveryStatus } from "../outbox/delivery-status";
 
@@ -25,6 +25,8 @@ export type EventFilter = CatalogEventName | typeof ATTRIBUTE_UPDATES;
 
 export interface ActivityFilters {
   statuses: DeliveryStatus[];
+  // Test events (Send test events) are left out unless asked for: they are not the shop's customers.
+  tests?: "shown";
   event?: EventFilter;
   from?: string; // YYYY-MM-DD, UTC, inclusive
   to?: string; // YYYY-MM-DD, UTC, inclusive
@@ -53,13 +55,14 @@ export function readActivityFilters(params: URLSearchParams): ActivityFilters {
   const to = params.get("to");
   return {
     statuses,
+    ...(params.get("tests") === "shown" ? { tests: "shown" as const } : {}),
     ...(isEventFilter(event) ? { event } : {}),
     ...(isDay(from) ? { from } : {}),
     ...(isDay(to) ? { to } : {}),
   };
 }
 
-export const FILTER_PARAMS = ["status", "event", "from", "to"] as const;
+export const FILTER_PARAMS = ["status", "event", "from", "to", "tests"] as const;
 export const CURSOR_PARAMS = ["before", "after"] as const;
 
 // The same URL with other filters: keeps what is not ours (Shopify's embedded parameters), drops the page cursor.
@@ -70,6 +73,7 @@ export function withActivityFilters(params: URLSearchParams, filters: ActivityFi
   if (filters.event) next.set("event", filters.event);
   if (filters.from) next.set("from", filters.from);
   if (filters.to) next.set("to", filters.to);
+  if (filters.tests) next.set("tests", filters.tests);
   return next;
 }
 
@@ -94,4 +98,10 @@ export function withPageCursor(params: URLSearchParams, cursor: PageCursor): URL
   if ("before" in cursor) next.set("before", String(cursor.before));
   if ("after" in cursor) next.set("after", String(cursor.after));
   return next;
+}
+
+// A link to the Activity page showing these filters (the health banner's and the home page's links).
+export function activityUrl(filters: Partial<ActivityFilters>): string {
+  const params = withActivityFilters(new URLSearchParams(), { statuses: [], ...filters });
+  return params.size > 0 ? `/app/activity?${params}` : "/app/activity";
 }

@@ -142,7 +142,10 @@ function* replayWork(
   return rows;
 }
 
-// The Activity page's retry buttons (list and detail): the form names the intent and, for one row, its id.
+// A message's rows: its event, its attribute update and what retries added; more is not a message.
+const MAX_RETRY_IDS = 20;
+
+// The Activity page's retry buttons (list and detail): the form names the intent and the rows' ids.
 export async function retryRequested(
   shop: string,
   form: FormData,
@@ -160,18 +163,36 @@ export async function retryRequested(
     };
   }
   if (intent === "retry") {
-    const id = Number(form.get("id"));
-    const result = Number.isSafeInteger(id) ? await retryDelivery(shop, id) : null;
-    if (!result) return { status: 404, ok: false, message: "No such delivery" };
-    if (result.outcome === "queued") return { status: 200, ok: true, message: "Queued for delivery again" };
-    if (result.outcome === "replayed") {
-      return {
-        status: 200,
-        ok: true,
-        message: `Replayed as ${result.deliveries} new ${result.deliveries === 1 ? "delivery" : "deliveries"}`,
-      };
-    }
-    return { status: 200, ok: false, message: result.reason };
+    // One id (a delivery), or several (the rows of one message that did not reach Braze).
+    const ids = form.getAll("id").map(Number);
+    const valid = ids.length > 0 && ids.length <= MAX_RETRY_IDS && ids.every(Number.isSafeInteger);
+    const results = valid ? await retryEach(shop, ids) : [];
+    if (results.length === 0 || results.includes(null)) return { status: 404, ok: false, message: "No such delivery" };
+    const [only] = results;
+    if (results.length === 1 && only) return { status: 200, ...retryMessage(only) };
+    const retried = results.filter((result) => result?.outcome !== "unchanged").length;
+    return {
+      status: 200,
+      ok: retried > 0,
+      message: `${retried} of ${results.length} deliveries retried`,
+    };
   }
   return { status: 400, ok: false, message: `Unknown action "${String(intent)}"` };
+}
+
+async function retryEach(shop: string, ids: number[]): Promise<(RetryResult | null)[]> {
+  const results: (RetryResult | null)[] = [];
+  for (const id of ids) results.push(await retryDelivery(shop, id));
+  return results;
+}
+
+function retryMessage(result: RetryResult): { ok: boolean; message: string } {
+  if (result.outcome === "queued") return { ok: true, message: "Queued for delivery again" };
+  if (result.outcome === "replayed") {
+    return {
+      ok: true,
+      message: `Replayed as ${result.deliveries} new ${result.deliveries === 1 ? "delivery" : "deliveries"}`,
+    };
+  }
+  return { ok: false, message: result.reason };
 }

@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { useFetcher, useLoaderData, useLocation, useRevalidator } from "@remix-run/react";
@@ -9,7 +9,8 @@ import { activityPage } from "../activity/activity-log.server";
 import { hasActivityFilters, readActivityFilters, readPageCursor, withPageCursor } from "../activity/filters";
 import { retryRequested } from "../activity/replay.server";
 import { ActivityFilterBar, useActivityFilters } from "../ui/ActivityFilterBar";
-import { ActivityTable } from "../ui/ActivityTable";
+import { ActivityList } from "../ui/ActivityList";
+import { ConfirmationModal } from "../ui/ConfirmationModal";
 
 export const meta: MetaFunction = () => [{ title: "Activity · Okendo → Braze" }];
 
@@ -32,10 +33,11 @@ export async function action({ request }: ActionFunctionArgs) {
 type RetryData = { ok: boolean; message: string };
 
 export default function Activity() {
-  const { rows, newerCursor, olderCursor, connected, anyDeliveries, retryAllCount, filtered } =
+  const { messages, newerCursor, olderCursor, connected, anyDeliveries, retryAllCount, filtered } =
     useLoaderData<typeof loader>();
   const { search } = useLocation();
-  const { clear } = useActivityFilters();
+  const { filters, apply, clear } = useActivityFilters();
+  const [confirmRetryAll, setConfirmRetryAll] = useState(false);
   const shopify = useAppBridge();
   const fetcher = useFetcher<RetryData>({ key: "activity-retry" });
   const revalidator = useRevalidator();
@@ -45,7 +47,7 @@ export default function Activity() {
   }, [fetcher.data, shopify]);
 
   // Queued rows are usually sent within a second or two: keep the page current while any are on it.
-  const sending = connected && rows.some((row) => row.status === "queued");
+  const sending = connected && messages.some((message) => message.deliveries.some((row) => row.status === "queued"));
   useEffect(() => {
     if (!sending) return;
     const timer = setInterval(() => revalidator.state === "idle" && revalidator.revalidate(), 2000);
@@ -54,26 +56,38 @@ export default function Activity() {
 
   const params = new URLSearchParams(search);
   const pageUrl = (cursor: { before: number } | { after: number }) => `?${withPageCursor(params, cursor)}`;
-  const submitting = (intent: string, id?: number) =>
+  const submitting = (intent: string, ids?: number[]) =>
     fetcher.state !== "idle" &&
     fetcher.formData?.get("intent") === intent &&
-    (id === undefined || fetcher.formData?.get("id") === String(id));
+    (ids === undefined || fetcher.formData?.getAll("id").join() === ids.join());
+  const retryAll = () => fetcher.submit({ intent: "retry-all" }, { method: "post" });
 
   return (
     <Page
       title="Activity"
-      subtitle="Everything on its way to Braze, newest first"
+      subtitle="Every message received, and what went to Braze, newest first"
       primaryAction={
         anyDeliveries
           ? {
               content: "Retry all failed",
               disabled: retryAllCount === 0,
               loading: submitting("retry-all"),
-              onAction: () => fetcher.submit({ intent: "retry-all" }, { method: "post" }),
+              onAction: () => setConfirmRetryAll(true),
             }
           : undefined
       }
     >
+      <ConfirmationModal
+        open={confirmRetryAll}
+        onClose={() => setConfirmRetryAll(false)}
+        title={`Retry ${retryAllCount} failed ${retryAllCount === 1 ? "delivery" : "deliveries"}?`}
+        confirm="Retry all"
+        onConfirm={retryAll}
+      >
+        Every failed and dead-lettered delivery is sent to Braze again, test events included. What Braze refused for a
+        reason that still holds (a malformed event, a missing permission) fails again; nothing Braze accepted is sent
+        twice.
+      </ConfirmationModal>
       <Layout>
         <Layout.Section>
           {!anyDeliveries ? (
@@ -83,19 +97,29 @@ export default function Activity() {
           ) : (
             <Card padding="0">
               <ActivityFilterBar />
-              <ActivityTable
-                rows={rows}
+              <ActivityList
+                messages={messages}
                 detailUrl={(id) => `/app/activity/${id}${search}`}
-                onRetry={(id) => fetcher.submit({ intent: "retry", id }, { method: "post" })}
-                retrying={(id) => submitting("retry", id)}
+                onRetry={(ids) => fetcher.submit({ intent: "retry", id: ids.map(String) }, { method: "post" })}
+                retrying={(ids) => submitting("retry", ids)}
                 emptyState={
-                  <EmptyState
-                    heading={filtered ? "No deliveries match these filters" : "No deliveries on this page"}
-                    image={EMPTY_STATE_IMAGE}
-                    action={{ content: "Clear filters", onAction: clear }}
-                  >
-                    <p>Try another status, event or date, or clear the filters to see everything.</p>
-                  </EmptyState>
+                  filtered ? (
+                    <EmptyState
+                      heading="No deliveries match these filters"
+                      image={EMPTY_STATE_IMAGE}
+                      action={{ content: "Clear filters", onAction: clear }}
+                    >
+                      <p>Try another status, event or date, or clear the filters to see everything.</p>
+                    </EmptyState>
+                  ) : (
+                    <EmptyState
+                      heading="Only test events so far"
+                      image={EMPTY_STATE_IMAGE}
+                      action={{ content: "Show test events", onAction: () => apply({ ...filters, tests: "shown" }) }}
+                    >
+                      <p>Test events are left out of the list unless you ask for them.</p>
+                    </EmptyState>
+                  )
                 }
               />
               {(newerCursor || olderCursor) && (
@@ -107,7 +131,7 @@ export default function Activity() {
                   hasNext={Boolean(olderCursor)}
                   nextURL={olderCursor ? pageUrl(olderCursor) : undefined}
                   nextTooltip="Older"
-                  accessibilityLabels={{ previous: "Newer deliveries", next: "Older deliveries" }}
+                  accessibilityLabels={{ previous: "Newer messages", next: "Older messages" }}
                 />
               )}
             </Card>

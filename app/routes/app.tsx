@@ -1,5 +1,5 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { NavLink, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
@@ -18,17 +18,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function AppLayout() {
   const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
   return (
-    <AppProvider isEmbeddedApp apiKey={apiKey} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
-      <NavMenu>
-        <Link to="/app" rel="home">
-          Settings
-        </Link>
-        <Link to="/app/activity">Activity</Link>
-      </NavMenu>
-      <main>
+    // <main> holds Polaris' portals too (popovers, modals), so everything the app draws is in a landmark.
+    <main>
+      <AppProvider isEmbeddedApp apiKey={apiKey} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
+        {/* Shopify admin draws these in its sidebar; NavLink marks the current page (aria-current). */}
+        <NavMenu>
+          <NavLink to="/app" rel="home" end>
+            Home
+          </NavLink>
+          <NavLink to="/app/activity">Activity</NavLink>
+          <NavLink to="/app/settings">Settings</NavLink>
+        </NavMenu>
         <Outlet />
-      </main>
-    </AppProvider>
+      </AppProvider>
+    </main>
   );
 }
 

@@ -81,7 +81,15 @@ export async function connectBraze(shop: string, input: { endpoint: string; apiK
   return { ok: true };
 }
 
-// As in Okendo, changing credentials means disconnecting and connecting again.
+// After Braze rejected the key: a new key for the endpoint the shop is connected to. Nothing changes unless Braze
+// accepts the new key; the deliveries waiting for it go out then.
+export async function reconnectBraze(shop: string, apiKey: string): Promise<ConnectResult> {
+  const row = await prisma.shop.findUnique({ where: { domain: shop }, select: { brazeEndpoint: true } });
+  if (!row?.brazeEndpoint) return { ok: false, connectionError: "Not connected to Braze: connect with an endpoint." };
+  return connectBraze(shop, { endpoint: row.brazeEndpoint, apiKey });
+}
+
+// As in Okendo, changing the endpoint means disconnecting and connecting again.
 export async function disconnectBraze(shop: string) {
   await prisma.shop.updateMany({ where: { domain: shop }, data: withoutCredentials });
 }

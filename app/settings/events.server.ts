@@ -1,4 +1,5 @@
-// The Events card: a per-shop on/off switch for each catalog event, and what the shop received of each.
+// The Events table on the home page: a per-shop on/off switch for each catalog event, and what the shop received of
+// each (last received, and a count per day of the last 7 days for its trend line).
 // A switched-off event is still accepted (the sender gets its 2xx and the merchant sees it in the activity
 // log) but its rows are stored as "skipped" and never sent. Received counts are kept per UTC day in
 // EventDailyCount, written by the accepting transaction (app/outbox/accept.server.ts), so they outlive the outbox's
@@ -18,6 +19,7 @@ export interface EventRowView {
   enabled: boolean;
   lastReceivedAt: string | null;
   receivedLast7Days: number;
+  trend: number[]; // received per UTC day, the last 7 days, oldest first
 }
 
 export interface EventsCardView {
@@ -50,27 +52,32 @@ export async function setEventEnabled(shop: string, eventName: string, enabled: 
 }
 
 export async function eventsCardView(shop: string, now = new Date()): Promise<EventsCardView> {
+  const days = recentDays(now).reverse();
   const [off, lastReceived, recent] = await Promise.all([
     switchedOffEvents(prisma, shop),
     prisma.eventDailyCount.groupBy({ by: ["eventName"], where: { shop }, _max: { lastReceivedAt: true } }),
-    prisma.eventDailyCount.groupBy({
-      by: ["eventName"],
-      where: { shop, day: { in: recentDays(now) } },
-      _sum: { count: true },
+    prisma.eventDailyCount.findMany({
+      where: { shop, day: { in: days } },
+      select: { eventName: true, day: true, count: true },
     }),
   ]);
   const lastByName = new Map(lastReceived.map((row) => [row.eventName, row._max.lastReceivedAt]));
-  const recentByName = new Map(recent.map((row) => [row.eventName, row._sum.count ?? 0]));
+  const trendOf = (name: string) =>
+    days.map((day) => recent.find((row) => row.eventName === name && row.day === day)?.count ?? 0);
   return {
     groups: PRODUCT_GROUPS.map((group) => ({
       group,
-      events: CATALOG.filter((entry) => entry.group === group).map((entry) => ({
-        name: entry.name,
-        description: entry.description,
-        enabled: !off.has(entry.name),
-        lastReceivedAt: lastByName.get(entry.name)?.toISOString() ?? null,
-        receivedLast7Days: recentByName.get(entry.name) ?? 0,
-      })),
+      events: CATALOG.filter((entry) => entry.group === group).map((entry) => {
+        const trend = trendOf(entry.name);
+        return {
+          name: entry.name,
+          description: entry.description,
+          enabled: !off.has(entry.name),
+          lastReceivedAt: lastByName.get(entry.name)?.toISOString() ?? null,
+          receivedLast7Days: trend.reduce((sum, count) => sum + count, 0),
+          trend,
+        };
+      }),
     })),
   };
 }

@@ -57,6 +57,7 @@ export function ActivityFilterBar() {
     ...(filters.event
       ? [{ key: "event", label: `Event: ${eventLabel(filters.event)}`, onRemove: () => apply(without("event")) }]
       : []),
+    ...(filters.tests ? [{ key: "tests", label: "Test events shown", onRemove: () => apply(without("tests")) }] : []),
     ...(dateLabel
       ? [
           {
@@ -103,6 +104,23 @@ export function ActivityFilterBar() {
               choices={eventChoices}
               selected={filters.event ? [filters.event] : []}
               onChange={([event]) => apply({ ...filters, event: event as EventFilter | undefined })}
+            />
+          ),
+        },
+        {
+          key: "tests",
+          label: "Test events",
+          pinned: true,
+          filter: (
+            <ChoiceList
+              title="Test events"
+              titleHidden
+              choices={[
+                { label: "Hide test events", value: "hidden" },
+                { label: "Show test events", value: "shown" },
+              ]}
+              selected={[filters.tests ?? "hidden"]}
+              onChange={([choice]) => apply({ ...filters, tests: choice === "shown" ? "shown" : undefined })}
             />
           ),
         },

@@ -4,10 +4,11 @@ import { useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Button, Card, InlineStack, Select, Text, TextField } from "@shopify/polaris";
 import { BRAZE_INSTANCES } from "../braze/endpoints";
 import type { BrazeConnectionView } from "../settings/braze-connection.server";
+import { ConfirmButton } from "./ConfirmationModal";
 import { formatUtc, maskedKey } from "./format";
 
 type ConnectActionData =
-  | { ok: true; intent: "connect" | "disconnect" }
+  | { ok: true; intent: "connect" | "reconnect" | "disconnect" }
   | { ok: false; fieldErrors?: { endpoint?: string; apiKey?: string }; connectionError?: string };
 
 const OTHER = "other";
@@ -25,7 +26,7 @@ export function BrazeConnectionCard({ connection }: { connection: BrazeConnectio
   const shopify = useAppBridge();
   useEffect(() => {
     if (fetcher.data?.ok)
-      shopify.toast.show(fetcher.data.intent === "connect" ? "Connected to Braze" : "Disconnected from Braze");
+      shopify.toast.show(fetcher.data.intent === "disconnect" ? "Disconnected from Braze" : "Connected to Braze");
   }, [fetcher.data, shopify]);
 
   // A named region: the Okendo card has its own "API Key" and "Disconnect".
@@ -106,52 +107,90 @@ function ConnectForm({ fetcher }: { fetcher: ConnectionFetcher }) {
 
 function ConnectedDetails({ connection, fetcher }: { connection: BrazeConnectionView; fetcher: ConnectionFetcher }) {
   const broken = connection.status === "broken";
+  const [reconnecting, setReconnecting] = useState(false);
 
   return (
     <Card>
-      <fetcher.Form method="post">
-        <input type="hidden" name="intent" value="disconnect" />
-        <BlockStack gap="400">
-          <InlineStack align="space-between" blockAlign="center">
-            <Text as="h2" variant="headingMd">
-              Integration
-            </Text>
-            <Badge tone={broken ? "critical" : "success"}>{broken ? "Key rejected" : "Connected"}</Badge>
-          </InlineStack>
-          {broken && (
-            <Banner
-              tone="critical"
-              title="Braze rejected the API key"
-              action={{
-                content: "Reconnect",
-                loading: fetcher.state !== "idle",
-                // Credentials are changed by disconnecting and connecting again: this opens the connect form.
-                onAction: () => fetcher.submit({ intent: "disconnect" }, { method: "post" }),
-              }}
-            >
-              <p>
-                {connection.connectionError ?? "Braze no longer accepts this key."} Deliveries are paused and kept until
-                you reconnect.
-              </p>
-            </Banner>
-          )}
-          <BlockStack gap="200">
-            <Detail label="API Endpoint" value={connection.endpoint ?? ""} />
-            <Detail label="API Key" value={maskedKey(connection.apiKeyLast4)} />
-            {connection.connectedAt && <Detail label="Connected on" value={formatUtc(connection.connectedAt)} />}
-            <Detail
-              label="Last successful delivery"
-              value={connection.lastDeliveredAt ? formatUtc(connection.lastDeliveredAt) : "None yet"}
-            />
-          </BlockStack>
-          <InlineStack align="end">
-            <Button submit tone="critical" loading={fetcher.state !== "idle"}>
-              Disconnect
-            </Button>
-          </InlineStack>
+      <BlockStack gap="400">
+        <InlineStack align="space-between" blockAlign="center">
+          <Text as="h2" variant="headingMd">
+            Integration
+          </Text>
+          <Badge tone={broken ? "critical" : "success"}>{broken ? "Key rejected" : "Connected"}</Badge>
+        </InlineStack>
+        {broken && !reconnecting && (
+          <Banner
+            tone="critical"
+            title="Braze rejected the API key"
+            action={{ content: "Reconnect", onAction: () => setReconnecting(true) }}
+          >
+            <p>
+              {connection.connectionError ?? "Braze no longer accepts this key."} Deliveries are paused and kept until
+              you reconnect.
+            </p>
+          </Banner>
+        )}
+        <BlockStack gap="200">
+          <Detail label="API Endpoint" value={connection.endpoint ?? ""} />
+          {!(broken && reconnecting) && <Detail label="API Key" value={maskedKey(connection.apiKeyLast4)} />}
+          {connection.connectedAt && <Detail label="Connected on" value={formatUtc(connection.connectedAt)} />}
+          <Detail
+            label="Last successful delivery"
+            value={connection.lastDeliveredAt ? formatUtc(connection.lastDeliveredAt) : "None yet"}
+          />
         </BlockStack>
-      </fetcher.Form>
+        {broken && reconnecting ? (
+          <NewKeyForm fetcher={fetcher} onCancel={() => setReconnecting(false)} />
+        ) : (
+          <InlineStack align="end">
+            <ConfirmButton
+              title="Disconnect Braze?"
+              confirm="Disconnect"
+              destructive
+              button={{ tone: "critical", loading: fetcher.state !== "idle" }}
+              onConfirm={() => fetcher.submit({ intent: "disconnect" }, { method: "post" })}
+            >
+              The API key is deleted from this app. Events from Okendo are still received and wait in Activity until you
+              connect again; nothing is sent to Braze meanwhile.
+            </ConfirmButton>
+          </InlineStack>
+        )}
+      </BlockStack>
     </Card>
+  );
+}
+
+// Reconnect after Braze rejected the key: the endpoint stays, only a new key is asked for.
+function NewKeyForm({ fetcher, onCancel }: { fetcher: ConnectionFetcher; onCancel: () => void }) {
+  const [apiKey, setApiKey] = useState("");
+  const failure = fetcher.data && !fetcher.data.ok ? fetcher.data : undefined;
+  return (
+    <fetcher.Form method="post">
+      <input type="hidden" name="intent" value="reconnect" />
+      <BlockStack gap="400">
+        {failure?.connectionError && (
+          <Banner tone="critical" title="Not connected">
+            <p>{failure.connectionError}</p>
+          </Banner>
+        )}
+        <TextField
+          label="API Key"
+          name="apiKey"
+          type="password"
+          value={apiKey}
+          onChange={setApiKey}
+          autoComplete="off"
+          helpText="A REST API key with the users.track permission, for the same Braze instance."
+          error={failure?.fieldErrors?.apiKey}
+        />
+        <InlineStack align="end" gap="200">
+          <Button onClick={onCancel}>Cancel</Button>
+          <Button submit variant="primary" loading={fetcher.state !== "idle"}>
+            Save
+          </Button>
+        </InlineStack>
+      </BlockStack>
+    </fetcher.Form>
   );
 }
 

@@ -4,7 +4,7 @@ import { DeliveryStatus, DeliveryStatusBadge } from "./DeliveryStatusBadge";
 import { formatUtc } from "./format";
 import { JsonBlock } from "./JsonBlock";
 
-const SOURCE_NAMES: Record<string, string> = { okendo: "Okendo", flow: "Shopify Flow" };
+const SOURCE_NAMES: Record<string, string> = { okendo: "Okendo", flow: "Shopify Flow", test: "Send test events" };
 
 function whatHappenedToTheObject(detail: DeliveryDetail): string {
   switch (detail.row.status) {
@@ -25,6 +25,48 @@ function whatHappenedToTheObject(detail: DeliveryDetail): string {
   }
 }
 
+// What happened, in a merchant's words: who sent what, for whom, and how it went.
+function story(detail: DeliveryDetail): string[] {
+  const { row } = detail;
+  const received = formatUtc(detail.inbound?.receivedAt ?? detail.createdAt);
+  const what =
+    detail.kind === "delete"
+      ? `Shopify asked for this customer's data to be erased on ${received}, so the app asks Braze to delete the user (${row.customer}).`
+      : detail.inbound?.source === "test"
+        ? `A test event, sent from Settings on ${received} for the test user.`
+        : `${row.source} sent ${row.subject === "Attribute update" ? "a profile update" : row.subject} on ${received}, for ${row.customer}.`;
+  const tries = `${detail.attempts} ${detail.attempts === 1 ? "attempt" : "attempts"}`;
+  const outcome = (() => {
+    switch (row.status) {
+      case "delivered":
+        return `Braze accepted it${detail.deliveredAt ? ` on ${formatUtc(detail.deliveredAt)}` : ""} (${tries}).`;
+      case "failed":
+        return detail.brazeObject === null
+          ? `It could not be sent: ${detail.lastError ?? "no Braze identifier for this customer"}. Retry tries again.`
+          : `Braze refused it: ${detail.lastError ?? "no reason given"}. It is not retried by itself; once the cause is fixed, Retry sends it again.`;
+      case "dead_letter":
+        return `Braze could not be reached for more than a day, so the app stopped after ${tries}. Retry sends it again.`;
+      case "retrying":
+        return `Braze could not take it yet (${detail.lastError ?? "no answer"}); the app tries again at ${formatUtc(detail.nextAttemptAt)}.`;
+      case "waiting_identity":
+        return "The app is looking this customer up in Shopify, then sends it.";
+      case "unmapped":
+        return `It is not one of the events this app sends to Braze (${detail.lastError ?? "unknown message"}), so nothing was sent. Retry reads it again with the current mapping.`;
+      case "skipped":
+        return "Not sent: the event is switched off on the home page.";
+      case "replayed":
+        return "It was read again and replaced by the deliveries listed below.";
+      case "cancelled":
+        return "Not sent: the app was uninstalled, or the customer's data erased, before it went out.";
+      default:
+        return row.statusLabel === "Waiting for connection"
+          ? "It waits until Braze is connected, then goes out."
+          : "It is on its way to Braze.";
+    }
+  })();
+  return [what, outcome];
+}
+
 export function DeliveryDetailView({
   detail,
   detailUrl,
@@ -38,7 +80,7 @@ export function DeliveryDetailView({
     { term: "Status", description: <DeliveryStatus row={row} /> },
     { term: "Source", description: row.source },
     { term: "Customer", description: row.customer },
-    { term: "Identifier used", description: row.identifier },
+    { term: "Braze identifier", description: row.identifier },
     { term: "Attempts", description: String(detail.attempts) },
     { term: "Created", description: formatUtc(detail.createdAt) },
     ...(detail.firstAttemptAt ? [{ term: "First attempt", description: formatUtc(detail.firstAttemptAt) }] : []),
@@ -55,14 +97,28 @@ export function DeliveryDetailView({
           <Text as="h2" variant="headingMd">
             Summary
           </Text>
+          {story(detail).map((sentence) => (
+            <Text as="p" key={sentence}>
+              {sentence}
+            </Text>
+          ))}
           <DescriptionList items={summary} />
         </BlockStack>
       </Card>
 
+      <BlockStack gap="100">
+        <Text as="h2" variant="headingMd">
+          Exact data
+        </Text>
+        <Text as="p" tone="subdued">
+          For engineers: the object for Braze, Braze's answer and the message as received, exactly as they are.
+        </Text>
+      </BlockStack>
+
       {detail.brazeObject !== null ? (
         <Card>
           <BlockStack gap="200">
-            <Text as="h2" variant="headingMd">
+            <Text as="h3" variant="headingSm">
               Braze object
             </Text>
             <Text as="p" tone="subdued">
@@ -74,7 +130,7 @@ export function DeliveryDetailView({
       ) : (
         <Card>
           <BlockStack gap="200">
-            <Text as="h2" variant="headingMd">
+            <Text as="h3" variant="headingSm">
               Not sent to Braze
             </Text>
             <Text as="p">
@@ -89,7 +145,7 @@ export function DeliveryDetailView({
 
       <Card>
         <BlockStack gap="200">
-          <Text as="h2" variant="headingMd">
+          <Text as="h3" variant="headingSm">
             Braze's answer
           </Text>
           {detail.brazeResponse ? (
@@ -105,7 +161,7 @@ export function DeliveryDetailView({
       {detail.inbound && (
         <Card>
           <BlockStack gap="200">
-            <Text as="h2" variant="headingMd">
+            <Text as="h3" variant="headingSm">
               Message as received
             </Text>
             <Text as="p" tone="subdued">
@@ -120,7 +176,7 @@ export function DeliveryDetailView({
       {detail.related.length > 0 && (
         <Card>
           <BlockStack gap="200">
-            <Text as="h2" variant="headingMd">
+            <Text as="h3" variant="headingSm">
               Other deliveries from this message
             </Text>
             <BlockStack gap="100" as="ul">

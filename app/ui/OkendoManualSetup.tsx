@@ -3,6 +3,7 @@ import { useFetcher } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { BlockStack, Button, InlineStack, List, Text, TextField } from "@shopify/polaris";
 import type { OkendoConnectionView } from "../okendo/connection-view.server";
+import { ConfirmButton } from "./ConfirmationModal";
 import { formatUtc } from "./format";
 
 type OkendoActionData = { ok: true; intent: string } | { ok: false; fieldErrors?: { okendoSecret?: string } };
@@ -146,14 +147,17 @@ export function OkendoManualSetup({ okendo }: { okendo: OkendoConnectionView }) 
           </fetcher.Form>
         </InlineStack>
       </BlockStack>
-      <fetcher.Form method="post">
-        <input type="hidden" name="intent" value="rotate-secret" />
-        <InlineStack align="end">
-          <Button submit loading={busy("rotate-secret")}>
-            Rotate signing secret
-          </Button>
-        </InlineStack>
-      </fetcher.Form>
+      <InlineStack align="end">
+        <ConfirmButton
+          title="Rotate the signing secret?"
+          confirm="Rotate signing secret"
+          button={{ loading: busy("rotate-secret") }}
+          onConfirm={() => fetcher.submit({ intent: "rotate-secret" }, { method: "post" })}
+        >
+          A new signing secret is created. The current one keeps working for a grace period; update every sender
+          (Okendo, your own code) to the new secret before it ends.
+        </ConfirmButton>
+      </InlineStack>
     </BlockStack>
   );
 }

@@ -1,4 +1,4 @@
-// Shared by the activity and accessibility browser tests: deliveries made through the real signed ingress,
+// Shared by the activity, home and accessibility browser tests: deliveries made through the real signed ingress,
 // and the activity page opened with a query string the way a link (or the settings page's banner) opens it.
 import type { Page } from "@playwright/test";
 import type { PrismaClient } from "@prisma/client";
@@ -35,4 +35,5 @@ export async function openPath(page: Page, admin: AdminSession, path: string, qu
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
 }
 
-export const tableRows = (page: Page) => page.getByRole("table").locator("tbody tr");
+// The activity log's entries: one per received message.
+export const messageRows = (page: Page) => page.getByRole("list", { name: "Received messages" }).locator(":scope > li");

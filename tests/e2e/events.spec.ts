@@ -1,5 +1,6 @@
-// The settings screen's operations: per-event switches (a switched-off event is stored as skipped and never sent),
-// received counts, "Send test events" with per-event results, and the connection-health banners.
+// Per-event switches on the home page (a switched-off event is stored as skipped and never sent; each save confirmed,
+// each failure shown inline), received counts and trends, "Send test events" in Settings with per-event results,
+// and the health banners on the home page (key rejected with Reconnect, failed, dead letters, retrying).
 import type { Page } from "@playwright/test";
 import { CATALOG_EVENT_NAMES } from "../../app/catalog/names.ts";
 import { createShop, postOkendo, waitFor, type TestShop } from "../support/okendo.ts";
@@ -40,7 +41,7 @@ async function postEvent(
   expect(response.status).toBe(200);
 }
 
-const eventSwitch = (page: Page, name: string) => page.getByLabel(name, { exact: true });
+const eventSwitch = (page: Page, name: string) => page.getByRole("switch", { name, exact: true });
 
 // A click before React has hydrated the server-rendered page would be undone by hydration.
 const hydrated = (page: Page) => page.waitForLoadState("networkidle");
@@ -68,11 +69,12 @@ test("a switched-off event is stored as skipped and not sent; switched back on, 
   const admin = await openAdmin(page);
   await expect(page.getByRole("heading", { name: "Events", exact: true })).toBeVisible();
   for (const group of ["Reviews", "Referrals", "Loyalty", "Surveys", "Quizzes"]) {
-    await expect(page.getByRole("heading", { name: group, exact: true })).toBeVisible();
+    await expect(page.getByRole("cell", { name: group, exact: true }).first()).toBeVisible();
   }
   for (const name of CATALOG_EVENT_NAMES) await expect(eventSwitch(page, name)).toBeChecked();
 
   await switchEvent(page, "Okendo Review Created", false);
+  await expect(page.getByRole("status").filter({ hasText: "Okendo Review Created switched off" })).toBeVisible();
   await admin.open();
   await expect(eventSwitch(page, "Okendo Review Created")).not.toBeChecked();
   await expect(eventSwitch(page, "Okendo Review Request")).toBeChecked();
@@ -89,6 +91,7 @@ test("a switched-off event is stored as skipped and not sent; switched back on, 
   expect(skipped.every((row) => row.attempts === 0 && row.deliveredAt === null)).toBe(true);
 
   await switchEvent(page, "Okendo Review Created", true);
+  await expect(page.getByRole("status").filter({ hasText: "Okendo Review Created switched on" })).toBeVisible();
   await postEvent(appUrl, okendo, "Okendo Review Created", "on@example.com", { rating: 5 });
   const sent = await waitFor(async () => {
     const reviews = (await brazeEvents(simulatorUrl)).filter((e) => e.name === "Okendo Review Created");
@@ -165,10 +168,11 @@ test("Send test events: offered after connecting, one event per switched-on even
 }) => {
   await connectedShop(db, shop, simulatorUrl);
   const admin = await openAdmin(page);
+  await switchEvent(page, "Submitted Okendo Quiz", false);
+  await admin.open("/app/settings");
   await expect(page.getByText("Last successful delivery")).toBeVisible();
   await expect(page.getByText("None yet")).toBeVisible();
 
-  await switchEvent(page, "Submitted Okendo Quiz", false);
   const invitation = page.getByText("Connected. Send test events to Braze?");
   await expect(invitation).toBeVisible();
   await expect(page.getByText(/Sends one sample of each switched-on event \(14\)/)).toBeVisible();
@@ -199,7 +203,7 @@ test("Send test events: offered after connecting, one event per switched-on even
   // Test events are not received events: the Events card's counts do not move.
   expect(await db.eventDailyCount.count({ where: { shop } })).toBe(0);
 
-  await admin.open();
+  await admin.open("/app/settings");
   await expect(page.getByText("None yet")).toHaveCount(0);
   await expect(page.getByText("14 of 14 delivered.")).toBeVisible();
 
@@ -218,7 +222,7 @@ test("Send test events: offered after connecting, one event per switched-on even
   await expect(page.getByText("14 of 14 delivered.")).toBeVisible({ timeout: 20_000 });
 });
 
-test("a key Braze rejects during delivery shows a critical banner; Reconnect opens the connect form", async ({
+test("a key Braze rejects during delivery shows a critical banner; Reconnect keeps the endpoint and asks only for a key", async ({
   page,
   openAdmin,
   appUrl,
@@ -236,26 +240,69 @@ test("a key Braze rejects during delivery shows a critical banner; Reconnect ope
     async () => (await db.shop.findUniqueOrThrow({ where: { domain: shop } })).connectionStatus === "broken",
   );
 
+  // Home: the banner, with the waiting deliveries linked.
   await admin.open();
-  const banner = page.getByText("Braze rejected the API key", { exact: true });
-  await expect(banner).toBeVisible();
+  await expect(page.getByText("Braze rejected the API key", { exact: true })).toBeVisible();
   await expect(page.getByText("Key rejected", { exact: true })).toBeVisible();
   await expect(page.getByText(/Braze rejected the API key \(401\)\. Reconnect with a valid key\./)).toBeVisible();
-  await expect(page.getByRole("button", { name: "Send test events" })).toHaveCount(0);
+  const waiting = await db.delivery.count({ where: { shop, status: "queued" } });
+  expect(waiting).toBeGreaterThan(0); // nothing is lost: the event waits for the new key
+  await expect(page.getByRole("link", { name: `${waiting} deliveries` })).toHaveAttribute(
+    "href",
+    /\/app\/activity\?status=queued%2Cwaiting_identity%2Cretrying&tests=shown$/,
+  );
   await screenshot(page, "banner-key-rejected");
 
-  // Nothing is lost: the event waits for the new connection.
-  expect(await db.delivery.count({ where: { shop, status: "queued" } })).toBeGreaterThan(0);
-
+  // Settings: Reconnect asks for a key only; the endpoint stays.
+  await page.getByRole("link", { name: "Reconnect" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Send test events" })).toHaveCount(0);
   await hydrated(page);
   await page.getByRole("button", { name: "Reconnect" }).click();
-  await expect(page.getByRole("button", { name: "Save" })).toBeVisible();
-  await expect(page.getByLabel("API Endpoint")).toBeVisible();
-  expect(await db.shop.findUniqueOrThrow({ where: { domain: shop } })).toMatchObject({
-    connectionStatus: "disconnected",
-    brazeApiKeyEncrypted: null,
-  });
+  await expect(page.getByLabel("API Endpoint")).toHaveCount(0);
+  await expect(page.getByText(simulatorUrl)).toBeVisible();
   await screenshot(page, "reconnect-form");
+  await page.getByRole("region", { name: "Braze" }).getByLabel("API Key").fill(`valid-${crypto.randomUUID()}-New1`);
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Connected to Braze" })).toBeVisible();
+  await expect(page.getByText("••••••••New1")).toBeVisible();
+  expect(await db.shop.findUniqueOrThrow({ where: { domain: shop } })).toMatchObject({
+    connectionStatus: "connected",
+    brazeEndpoint: simulatorUrl,
+    brazeApiKeyLast4: "New1",
+  });
+  await waitFor(async () => (await db.delivery.count({ where: { shop, status: "queued" } })) === 0);
+  expect((await brazeEvents(simulatorUrl)).map((event) => event.name)).toContain("Okendo Review Request");
+});
+
+test("test deliveries Braze refused (400) show a failed-deliveries banner linking to them in Activity", async ({
+  page,
+  openAdmin,
+  simulatorUrl,
+  db,
+  shop,
+}) => {
+  await connectedShop(db, shop, simulatorUrl);
+  const admin = await openAdmin(page, shop);
+  await admin.open("/app/settings");
+  await simulatorControl(simulatorUrl, "fail-next", { n: 1, status: 400, body: { message: "Simulated bad request" } });
+  await hydrated(page);
+  await page.getByRole("button", { name: "Send test events" }).click();
+  await expect(page.getByText("0 of 15 delivered, 15 failed.")).toBeVisible({ timeout: 20_000 });
+  const failed = await db.delivery.count({ where: { shop, status: "failed" } });
+
+  await admin.open();
+  await expect(page.getByText("Some deliveries did not reach Braze")).toBeVisible();
+  await expect(page.getByText(`${failed} deliveries failed permanently: Braze refused them`)).toBeVisible();
+  await screenshot(page, "banner-failed");
+  await page.getByRole("link", { name: "View failed deliveries" }).click();
+
+  await expect(page).toHaveURL(/\/app\/activity\?status=failed&tests=shown/);
+  const messages = page.getByRole("list", { name: "Received messages" }).locator(":scope > li");
+  await expect(messages).toHaveCount(1);
+  await expect(messages.first()).toContainText("15 events");
+  await expect(messages.first()).toContainText("Test");
+  await expect(messages.first()).toContainText("Failed");
 });
 
 test("dead letters and retrying deliveries show a warning with counts and links to the filtered activity log", async ({
@@ -287,7 +334,7 @@ test("dead letters and retrying deliveries show a warning with counts and links 
   await expect(page.getByText(/3 dead letters: no longer retried after 24 hours of failures/)).toBeVisible();
   await expect(page.getByRole("link", { name: "View dead letters" })).toHaveAttribute(
     "href",
-    /\/app\/activity\?status=dead_letter$/,
+    /\/app\/activity\?status=dead_letter&tests=shown$/,
   );
   await expect(page.getByRole("link", { name: "View retrying deliveries" })).toHaveCount(0);
   await screenshot(page, "banner-dead-letters");
@@ -297,7 +344,7 @@ test("dead letters and retrying deliveries show a warning with counts and links 
   await expect(page.getByText(/1 delivery is being retried/)).toBeVisible();
   await expect(page.getByRole("link", { name: "View retrying deliveries" })).toHaveAttribute(
     "href",
-    /\/app\/activity\?status=retrying$/,
+    /\/app\/activity\?status=retrying&tests=shown$/,
   );
   await expect(page.getByText(/3 dead letters/)).toBeVisible();
 });
@@ -327,7 +374,7 @@ test("deliveries Braze failed with 5xx show a retrying warning until they are de
   await expect(page.getByText(counted, { exact: false })).toBeVisible();
   await expect(page.getByRole("link", { name: "View retrying deliveries" })).toHaveAttribute(
     "href",
-    /\/app\/activity\?status=retrying$/,
+    /\/app\/activity\?status=retrying&tests=shown$/,
   );
   await expect(page.getByRole("link", { name: "View dead letters" })).toHaveCount(0);
   await screenshot(page, "banner-retrying");
@@ -337,6 +384,5 @@ test("deliveries Braze failed with 5xx show a retrying warning until they are de
   await waitFor(async () => (await db.delivery.count({ where: { shop, status: { not: "delivered" } } })) === 0);
   await admin.open();
   await expect(page.getByText("Some deliveries are waiting to be retried")).toHaveCount(0);
-  await expect(page.getByText("Last successful delivery")).toBeVisible();
-  await expect(page.getByText("None yet")).toHaveCount(0);
+  await expect(page.getByText(/Last delivery \d/)).toBeVisible();
 });

@@ -12,6 +12,9 @@ export interface AdminSession {
 }
 
 interface Fixtures {
+  // The page openAdmin opens (and open() reopens): the home page, unless a spec is about another one
+  // (`test.use({ adminPath: "/app/settings" })`).
+  adminPath: string;
   appUrl: string;
   simulatorUrl: string;
   db: PrismaClient;
@@ -20,6 +23,7 @@ interface Fixtures {
 }
 
 export const test = base.extend<Fixtures>({
+  adminPath: ["/app", { option: true }],
   appUrl: async ({}, use) => use(process.env.E2E_APP_URL!),
   simulatorUrl: async ({}, use) => use(process.env.E2E_SIMULATOR_URL!),
   db: async ({}, use) => {
@@ -28,7 +32,7 @@ export const test = base.extend<Fixtures>({
     await db.$disconnect();
   },
   shop: async ({}, use) => use(`e2e-${crypto.randomUUID().slice(0, 8)}.myshopify.com`),
-  openAdmin: async ({ appUrl, db, shop: defaultShop }, use) => {
+  openAdmin: async ({ adminPath, appUrl, db, shop: defaultShop }, use) => {
     await use(async (page, shop = defaultShop) => {
       await seedOfflineSession(db, shop);
       const token = await mintSessionToken(shop);
@@ -37,7 +41,7 @@ export const test = base.extend<Fixtures>({
           ? route.fulfill({ contentType: "text/javascript", body: APP_BRIDGE_STAND_IN })
           : route.fulfill({ status: 204, body: "" }),
       );
-      const open = async (path = "/app") => {
+      const open = async (path = adminPath) => {
         // networkidle: React has hydrated the server-rendered page (its scripts and route manifest have loaded),
         // so a test's first click or selection is not lost to, or undone by, hydration.
         await page.goto(appUrl + embeddedAppPath(shop, token, path), { waitUntil: "networkidle" });

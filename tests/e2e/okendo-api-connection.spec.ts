@@ -4,6 +4,9 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Page, Response } from "@playwright/test";
 import { test, expect, okendoControl, screenshot } from "./fixtures";
 
+// The Okendo card and the Braze connection are on the settings page.
+test.use({ adminPath: "/app/settings" });
+
 const TOPICS = [
   "review.create",
   "review.update",

@@ -1,6 +1,9 @@
 import { Webhook } from "standardwebhooks";
 import { test, expect, screenshot } from "./fixtures";
 
+// The Okendo card and the Braze connection are on the settings page.
+test.use({ adminPath: "/app/settings" });
+
 const envelope = {
   event: "Submitted Okendo Survey",
   occurredAt: "2026-11-26T10:00:00Z",
@@ -41,7 +44,18 @@ test("set up by hand: shows the shop's Okendo URL and signing secret, which sign
   expect((await postSigned(localUrl, secret)).status).toBe(200);
   expect((await postSigned(localUrl, "whsec_" + Buffer.from("not-the-secret").toString("base64"))).status).toBe(401);
 
+  // Asked first: cancelling changes nothing.
   await page.getByRole("button", { name: "Rotate signing secret" }).click();
+  const confirm = page.getByRole("dialog", { name: "Rotate the signing secret?" });
+  await expect(confirm).toContainText("The current one keeps working for a grace period");
+  await screenshot(page, "rotate-confirmation");
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(page.getByLabel("Signing secret")).toHaveValue(secret);
+
+  await page.getByRole("button", { name: "Rotate signing secret" }).click();
+  await confirm.getByRole("button", { name: "Rotate signing secret" }).click();
+  await expect(confirm).toHaveCount(0);
   await expect(page.getByRole("status").filter({ hasText: "New signing secret created" })).toBeVisible();
   await expect(page.getByLabel("Signing secret")).not.toHaveValue(secret);
   await expect(page.getByText(/The previous secret is still accepted until/)).toBeVisible();

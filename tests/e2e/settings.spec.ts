@@ -1,6 +1,8 @@
 import { test, expect, simulatorControl, screenshot } from "./fixtures";
 import type { Page } from "@playwright/test";
 
+test.use({ adminPath: "/app/settings" });
+
 // The Okendo card has an "API Key" field too.
 const braze = (page: Page) => page.getByRole("region", { name: "Braze" });
 const uniqueKey = (prefix: string, last4 = "Zq9x") => `${prefix}-${crypto.randomUUID()}-${last4}`;
@@ -131,7 +133,17 @@ test("disconnect removes the stored key", async ({ page, openAdmin, simulatorUrl
   await connect(page, simulatorUrl, uniqueKey("valid"));
   await expect(page.getByRole("button", { name: "Disconnect" })).toBeVisible();
 
-  await page.getByRole("button", { name: "Disconnect" }).click();
+  // Asked first: cancelling keeps the connection.
+  await braze(page).getByRole("button", { name: "Disconnect" }).click();
+  const confirm = page.getByRole("dialog", { name: "Disconnect Braze?" });
+  await expect(confirm).toContainText("The API key is deleted from this app.");
+  await screenshot(page, "disconnect-confirmation");
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(confirm).toHaveCount(0);
+  expect((await db.shop.findUniqueOrThrow({ where: { domain: shop } })).connectionStatus).toBe("connected");
+
+  await braze(page).getByRole("button", { name: "Disconnect" }).click();
+  await confirm.getByRole("button", { name: "Disconnect" }).click();
 
   await expect(page.getByRole("button", { name: "Save" })).toBeVisible();
   await expect(page.getByRole("status").filter({ hasText: "Disconnected from Braze" })).toBeVisible();
@@ -144,19 +156,31 @@ test("disconnect removes the stored key", async ({ page, openAdmin, simulatorUrl
   await screenshot(page, "disconnected-again");
 });
 
-test("the identification toggle persists across reloads", async ({ page, openAdmin }) => {
+test("the identification switch saves at once, confirms it, and persists across reloads", async ({
+  page,
+  openAdmin,
+}) => {
   const admin = await openAdmin(page);
-  const toggle = page.getByLabel("Use Shopify Customer ID for Braze user identification");
+  const toggle = page.getByRole("switch", { name: "Use Shopify Customer ID for Braze user identification" });
   await expect(toggle).toBeChecked();
+  // Beside the connection, as on Okendo's screen.
+  const cardTop = async (heading: string) =>
+    (await page.getByRole("heading", { name: heading, exact: true }).boundingBox())!.y;
+  expect(Math.abs((await cardTop("Advanced settings")) - (await cardTop("Integration")))).toBeLessThan(5);
 
   await toggle.uncheck();
   await expect(page.getByText("Braze external_id is the customer's email address", { exact: false })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Customers identified by email" })).toBeVisible();
   await expect(toggle).toBeEnabled();
+  await screenshot(page, "identify-switch-saved");
   await admin.open();
   await expect(page.getByLabel("Use Shopify Customer ID for Braze user identification")).not.toBeChecked();
   await screenshot(page, "identify-by-email");
 
   await page.getByLabel("Use Shopify Customer ID for Braze user identification").check();
+  await expect(
+    page.getByRole("status").filter({ hasText: "Customers identified by Shopify Customer ID" }),
+  ).toBeVisible();
   await expect(toggle).toBeEnabled();
   await admin.open();
   await expect(page.getByLabel("Use Shopify Customer ID for Braze user identification")).toBeChecked();
@@ -181,7 +205,7 @@ test("two shops cannot see or change each other's settings", async ({
   await expect(otherPage.getByText(simulatorUrl)).toHaveCount(0);
 
   // Shop B's token, with shop A named in the request: the shop comes only from the verified token.
-  const forged = await otherPage.request.post(`${appUrl}/app?index`, {
+  const forged = await otherPage.request.post(`${appUrl}/app/settings`, {
     headers: { Authorization: `Bearer ${shopB.token}` },
     form: { intent: "disconnect", shop: shopA.shop },
   });

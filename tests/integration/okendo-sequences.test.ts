@@ -19,7 +19,9 @@ afterAll(() => p?.stop());
 async function sequencesSetup() {
   const token = await mintSessionToken(shop.domain);
   const page = await (
-    await fetch(`${p.app.url}${embeddedAppPath(shop.domain, token)}&setup=manual`, { headers: browser })
+    await fetch(`${p.app.url}${embeddedAppPath(shop.domain, token, "/app/settings")}&setup=manual`, {
+      headers: browser,
+    })
   ).text();
   const decode = (text: string) =>
     text
@@ -86,7 +88,7 @@ it("refuses a missing or wrong token (401), stores nothing, and a rotated token 
   expect(await stored()).toBe(before);
 
   const session = await mintSessionToken(shop.domain);
-  const rotated = await fetch(`${p.app.url}/app?index`, {
+  const rotated = await fetch(`${p.app.url}/app/settings`, {
     method: "POST",
     headers: { ...browser, authorization: `Bearer ${session}` },
     body: new URLSearchParams({ intent: "rotate-sequences-token" }),

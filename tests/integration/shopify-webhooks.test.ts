@@ -148,7 +148,7 @@ describe("admin pages", () => {
 
   it("refuse an action whose bearer token is not signed with the app secret", async () => {
     const forged = "eyJhbGciOiJIUzI1NiJ9.eyJkZXN0IjoiaHR0cHM6Ly9ldmlsLm15c2hvcGlmeS5jb20ifQ.c2lnbmF0dXJl";
-    const response = await fetch(`${app.url}/app?index`, {
+    const response = await fetch(`${app.url}/app/settings`, {
       method: "POST",
       redirect: "manual",
       headers: {
