@@ -46,10 +46,11 @@ it("starts a reinstalled shop afresh: a new Okendo URL and secret, the old URL c
   await uninstall(shop);
   expect(await p.db.delivery.count({ where: { shop: shop.domain, status: "cancelled" } })).toBeGreaterThan(0);
 
-  // Shopify's token exchange stores a new offline session on reinstall; the merchant opens the app.
+  // Shopify's token exchange stores a new offline session on reinstall; the merchant opens the app's Settings,
+  // where the Okendo card shows the URL and a newly made secret.
   await seedOfflineSession(p.db, shop.domain);
   const token = await mintSessionToken(shop.domain);
-  const page = await fetch(p.app.url + embeddedAppPath(shop.domain, token), {
+  const page = await fetch(p.app.url + embeddedAppPath(shop.domain, token, "/app/settings"), {
     headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0.0.0 Safari/537.36" },
   });
   expect(page.status).toBe(200);
