@@ -54,6 +54,7 @@ const PACE = { timeoutMs: 15_000, maxWaitMs: 60_000 };
 const SHOPS_PER_CHECK = 20;
 
 export interface RecoveryRun {
+  shop: string;
   /** Reviews accepted (each forwarded unless the shop switched the event off). */
   recovered: number;
   /** Reviews read in the window. */
@@ -117,7 +118,7 @@ async function reconcileClaimed(shop: string, leaseId: string, options: Recovery
     run = await reconcile(shop, options);
   } catch (error) {
     console.error(`[okendo-recovery] ${shop}:`, error);
-    run = { recovered: 0, read: 0, error: `The app could not finish the check (${(error as Error).message}).` };
+    run = { shop, recovered: 0, read: 0, error: `The app could not finish the check (${(error as Error).message}).` };
   }
   const now = new Date();
   // Only while the claim is still this run's: a run that outlived its lease leaves the record to its successor.
@@ -130,7 +131,8 @@ async function reconcileClaimed(shop: string, leaseId: string, options: Recovery
       recoveryLastError: run.error,
     },
   });
-  if (run.recovered > 0) console.log(`[okendo-recovery] ${shop}: ${run.recovered} missed reviews recovered`);
+  if (run.recovered > 0)
+    console.log(`[okendo-recovery] ${shop}: reviews recovered that its webhooks missed: ${run.recovered}`);
   return run;
 }
 
@@ -139,9 +141,10 @@ async function reconcile(shop: string, options: RecoveryOptions): Promise<Recove
     prisma.okendoConnection.findUnique({ where: { shop } }),
     prisma.shop.findUnique({ where: { domain: shop } }),
   ]);
-  if (!connection || !shopRow || shopRow.uninstalledAt) return { recovered: 0, read: 0, error: null };
+  if (!connection || !shopRow || shopRow.uninstalledAt) return { shop, recovered: 0, read: 0, error: null };
   if (!isAllowedApiBase(connection.apiBase)) {
     return {
+      shop,
       recovered: 0,
       read: 0,
       error: `The Okendo API address this shop was connected through (${connection.apiBase}) is no longer allowed.`,
@@ -158,7 +161,7 @@ async function reconcile(shop: string, options: RecoveryOptions): Promise<Recove
   const until = now - options.graceMs;
 
   const listed = await reviewsWrittenBetween(api, since, until);
-  const run: RecoveryRun = { recovered: 0, read: listed.reviews.length, error: listed.error };
+  const run: RecoveryRun = { shop, recovered: 0, read: listed.reviews.length, error: listed.error };
   const ids = listed.reviews.map((review) => String(review.reviewId));
   const known = new Set(
     (await prisma.knownReview.findMany({ where: { shop, reviewId: { in: ids } }, select: { reviewId: true } })).map(
