@@ -66,10 +66,7 @@ export function OkendoConnectionCard({
             <StatusBadge connection={connection} />
           </InlineStack>
           {connection.connected ? (
-            <>
-              <ConnectedDetails connection={connection} fetcher={fetcher} />
-              {recovery && <OkendoRecoverySummary recovery={recovery} />}
-            </>
+            <ConnectedDetails connection={connection} fetcher={fetcher} recovery={recovery} />
           ) : (
             <ConnectForm connection={connection} fetcher={fetcher} />
           )}
@@ -179,7 +176,15 @@ const STATE_LABELS: Record<
   unknown: { label: "Unknown" },
 };
 
-function ConnectedDetails({ connection, fetcher }: { connection: OkendoApiConnectionView; fetcher: OkendoFetcher }) {
+function ConnectedDetails({
+  connection,
+  fetcher,
+  recovery,
+}: {
+  connection: OkendoApiConnectionView;
+  fetcher: OkendoFetcher;
+  recovery: OkendoRecoveryView | null;
+}) {
   const data = fetcher.data;
   const busy = (intent: string) => fetcher.state !== "idle" && fetcher.formData?.get("intent") === intent;
   const repairFailure = data && !data.ok && data.intent === "okendo-repair" ? data.error : undefined;
@@ -223,6 +228,7 @@ function ConnectedDetails({ connection, fetcher }: { connection: OkendoApiConnec
         headings={["Resource type", "Topic", "Status", "Last delivery received"]}
         rows={rows}
       />
+      {recovery && <OkendoRecoverySummary recovery={recovery} />}
       <InlineStack align="end" gap="200">
         <fetcher.Form method="post">
           <input type="hidden" name="intent" value="okendo-repair" />
