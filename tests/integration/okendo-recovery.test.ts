@@ -8,6 +8,7 @@ import { freePort, startWorkerProcess, testDialect, type ChildHandle } from "../
 import { adminPageText, connectOkendoThroughSettings, createShop, waitFor, type TestShop } from "../support/okendo.ts";
 import { startOkendoSimulator, type Account, type OkendoSimulator } from "../support/okendo-simulator.ts";
 import { receivedBy, settled, sleep, startPipeline, type Pipeline } from "../support/pipeline.ts";
+import { signShopifyWebhook } from "../support/shopify.ts";
 
 const INTERVAL_MS = 500;
 let p: Pipeline;
@@ -141,6 +142,33 @@ describe(`missed-webhook recovery on ${testDialect()}`, () => {
     await waitFor(() => reviewsCreated(shop, review.reviewId).length > 0);
     const row = await nextCheck(shop);
     expect(row!.recoveryLastError).toBeNull();
+  });
+
+  it("a customer erased by Shopify's customers/redact is not brought back by the next check", async () => {
+    const shop = await connectedShop();
+    const email = "erase.me@example.com";
+    const review = newReview(shop, email); // its webhook arrives
+    await waitFor(() => reviewsCreated(shop, review.reviewId).length > 0);
+    await quiet(shop);
+
+    const redact = signShopifyWebhook("customers/redact", shop.domain, {
+      shop_domain: shop.domain,
+      customer: { email },
+      orders_to_redact: [],
+    });
+    const answer = await fetch(`${p.app.url}/webhooks/compliance`, {
+      method: "POST",
+      headers: redact.headers,
+      body: redact.body,
+    });
+    expect(answer.status).toBe(200);
+    expect(await p.db.delivery.count({ where: { shop: shop.domain, kind: "event" } })).toBe(0);
+
+    // The review is still in Okendo, within the look-back window.
+    await nextCheck(shop);
+    await nextCheck(shop);
+    expect(await p.db.inboundMessage.count({ where: { shop: shop.domain } })).toBe(0);
+    expect(await p.db.delivery.count({ where: { shop: shop.domain, kind: "event" } })).toBe(0);
   });
 
   it("a review written before the shop connected is not forwarded as new", async () => {
