@@ -3,6 +3,7 @@
 //
 // This spec runs its own app server and Okendo simulator: the recovery checks every second here (hourly by default),
 // which the shared server of the other specs must not do, and Okendo must be able to deliver to the server's URL.
+import AxeBuilder from "@axe-core/playwright";
 import { startAppServer, freePort, type AppServer } from "../support/app-server.ts";
 import { startOkendoSimulator, type OkendoSimulator } from "../support/okendo-simulator.ts";
 import { openDatabase } from "../support/shopify.ts";
@@ -63,6 +64,8 @@ test("a review whose webhook Okendo lost is recovered: counted on the Okendo car
   }).toPass({ timeout: 30_000 });
   await expect(card.getByText(/Last checked \d/)).toBeVisible();
   await screenshot(page, "okendo-recovered-count");
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
 
   await admin.open("/app/activity");
   const row = page
