@@ -86,7 +86,7 @@ export async function reconcileDueShops(options: RecoveryOptions, signal?: Abort
   for (const { shop } of candidates) {
     if (signal?.aborted) break;
     const leaseId = await claim(shop, options);
-    if (leaseId) runs.push(await reconcileClaimed(shop, leaseId, options));
+    if (leaseId) runs.push(await reconcileClaimed(shop, leaseId, options, signal));
   }
   return runs;
 }
@@ -112,10 +112,15 @@ async function claim(shop: string, options: RecoveryOptions): Promise<string | n
   return claimed.count === 1 ? leaseId : null;
 }
 
-async function reconcileClaimed(shop: string, leaseId: string, options: RecoveryOptions): Promise<RecoveryRun> {
+async function reconcileClaimed(
+  shop: string,
+  leaseId: string,
+  options: RecoveryOptions,
+  signal?: AbortSignal,
+): Promise<RecoveryRun> {
   let run: RecoveryRun;
   try {
-    run = await reconcile(shop, options);
+    run = await reconcile(shop, options, signal);
   } catch (error) {
     console.error(`[okendo-recovery] ${shop}:`, error);
     run = { shop, recovered: 0, read: 0, error: `The app could not finish the check (${(error as Error).message}).` };
@@ -136,7 +141,9 @@ async function reconcileClaimed(shop: string, leaseId: string, options: Recovery
   return run;
 }
 
-async function reconcile(shop: string, options: RecoveryOptions): Promise<RecoveryRun> {
+// A stopping process (SIGTERM) ends the check between two pages or two reviews; what it did not read is still in the
+// window of the next check.
+async function reconcile(shop: string, options: RecoveryOptions, signal?: AbortSignal): Promise<RecoveryRun> {
   const [connection, shopRow] = await Promise.all([
     prisma.okendoConnection.findUnique({ where: { shop } }),
     prisma.shop.findUnique({ where: { domain: shop } }),
@@ -160,7 +167,7 @@ async function reconcile(shop: string, options: RecoveryOptions): Promise<Recove
   const since = Math.max(connection.connectedAt.getTime(), now - options.lookbackMs);
   const until = now - options.graceMs;
 
-  const listed = await reviewsWrittenBetween(api, since, until);
+  const listed = await reviewsWrittenBetween(api, since, until, signal);
   const run: RecoveryRun = { shop, recovered: 0, read: listed.reviews.length, error: listed.error };
   const ids = listed.reviews.map((review) => String(review.reviewId));
   const known = new Set(
@@ -171,6 +178,7 @@ async function reconcile(shop: string, options: RecoveryOptions): Promise<Recove
   const identity = { domain: shop, identifyByCustomerId: shopRow.identifyByCustomerId };
   // Oldest first, as the webhooks would have brought them.
   for (const review of listed.reviews.reverse()) {
+    if (signal?.aborted) break;
     const reviewId = String(review.reviewId);
     if (known.has(reviewId)) continue;
     const receivedAt = new Date();
@@ -191,6 +199,7 @@ async function reviewsWrittenBetween(
   api: OkendoMerchantApi,
   since: number,
   until: number,
+  signal?: AbortSignal,
 ): Promise<{ reviews: OkendoReview[]; error: string | null }> {
   const reviews: OkendoReview[] = [];
   let page = await api.reviewsPage({ orderBy: "date desc", limit: 100 });
@@ -203,7 +212,7 @@ async function reviewsWrittenBetween(
       if (written < since) older = true;
       else if (written <= until) reviews.push(review);
     }
-    if (older || !page.value.nextUrl || pages >= MAX_PAGES) return { reviews, error: null };
+    if (older || !page.value.nextUrl || pages >= MAX_PAGES || signal?.aborted) return { reviews, error: null };
     page = await api.reviewsPage({ nextUrl: page.value.nextUrl });
   }
 }

@@ -35,9 +35,9 @@ interface Shop extends TestShop {
   account: Account;
 }
 
-async function connectedShop(): Promise<Shop> {
+async function connectedShop(options: { identifyByCustomerId?: boolean } = {}): Promise<Shop> {
   const apiKey = `valid-${crypto.randomUUID()}`;
-  const shop = await createShop(p.db, { brazeUrl: p.braze.url, apiKey });
+  const shop = await createShop(p.db, { brazeUrl: p.braze.url, apiKey, ...options });
   const account = okendo.addAccount();
   await connectOkendoThroughSettings(p.app.url, shop.domain, account);
   return { ...shop, apiKey, account };
@@ -194,7 +194,8 @@ describe(`several worker processes on ${testDialect()}`, () => {
   it("only one process reconciles a shop at a time, and each missed review is recovered once", async () => {
     // Two `npm run worker` processes beside the web process's own worker: three reconcilers on one database.
     workers = [1, 2].map(() => startWorkerProcess(p.app, { DELIVERY_POLL_MS: "50" }));
-    const shop = await connectedShop();
+    // Identified by email: the worker processes have no stand-in for Shopify's customer look-up.
+    const shop = await connectedShop({ identifyByCustomerId: false });
     okendo.dropNextDeliveries(5);
     const reviews = Array.from({ length: 5 }, () => newReview(shop));
     await waitFor(() => reviews.every((r) => reviewsCreated(shop, r.reviewId).length > 0), 30_000);
