@@ -5,7 +5,6 @@ import { parseJson } from "../http/json";
 import { interpretStoredFlowRun } from "./flow";
 import type { Interpretation } from "./interpretation";
 import { interpretOkendo } from "./okendo";
-import { interpretRecoveredReview } from "./okendo-recovery";
 import { interpretSequencesRequest } from "./okendo-sequences";
 
 export interface StoredInbound {
@@ -21,8 +20,6 @@ export function interpretStored(inbound: StoredInbound): Interpretation {
   switch (inbound.source) {
     case "okendo":
       return interpretOkendo(parsed.value, inbound.topic ?? undefined, inbound.receivedAt);
-    case "recovery":
-      return interpretRecoveredReview(parsed.value, inbound.receivedAt);
     case "sequences":
       return interpretSequencesRequest(parsed.value, inbound.receivedAt);
     case "flow":
