@@ -57,6 +57,7 @@ const SOURCE_LABELS = {
   sequences: "Okendo Sequences",
   flow: "Flow",
   test: "Test event",
+  recovery: "Recovered", // taken from Okendo's API because no webhook brought it (app/okendo/recovery.server.ts)
 } as const;
 
 function sourceOf(row: RowWithSource): ActivityRow["source"] {

@@ -14,6 +14,9 @@ import { BRAZE_MAX_DELETE_IDENTIFIERS, brazeDeletionRequests } from "./braze-del
 
 type Tx = Prisma.TransactionClient;
 
+// The customer key of a review whose customer was erased (customers/redact).
+const FORGOTTEN_CUSTOMER = "";
+
 export interface PrivacySubject {
   customerIds: string[];
   emails: string[];
@@ -288,7 +291,9 @@ export async function redactCustomer(
   const stateKeys = { shop, customerKey: { in: customerStateKeys(who) } };
   const states = await tx.customerState.deleteMany({ where: stateKeys });
   await tx.customerReviewSentiment.deleteMany({ where: stateKeys });
-  await tx.knownReview.deleteMany({ where: stateKeys });
+  // The customer's reviews stay known by Okendo's reviewId alone, no longer linked to anyone: otherwise the next
+  // missed-webhook check (app/okendo/recovery.server.ts), or a late webhook, would forward them again.
+  await tx.knownReview.updateMany({ where: stateKeys, data: { customerKey: FORGOTTEN_CUSTOMER } });
   const reports = await tx.privacyRequest.findMany({
     where: {
       shop,

@@ -4,7 +4,12 @@ import { DeliveryStatus, DeliveryStatusBadge } from "./DeliveryStatusBadge";
 import { formatUtc } from "./format";
 import { JsonBlock } from "./JsonBlock";
 
-const SOURCE_NAMES: Record<string, string> = { okendo: "Okendo", flow: "Shopify Flow", test: "Send test events" };
+const SOURCE_NAMES: Record<string, string> = {
+  okendo: "Okendo",
+  flow: "Shopify Flow",
+  test: "Send test events",
+  recovery: "Okendo's API (recovered: its webhook never arrived)",
+};
 
 function whatHappenedToTheObject(detail: DeliveryDetail): string {
   switch (detail.row.status) {

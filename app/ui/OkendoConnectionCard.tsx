@@ -18,6 +18,8 @@ import type { OkendoApiConnectionView, OkendoSubscriptionView } from "../okendo/
 import type { OkendoConnectionView } from "../okendo/connection-view.server";
 import { formatUtc, maskedKey } from "./format";
 import { OkendoManualSetup } from "./OkendoManualSetup";
+import { OkendoRecoverySummary } from "./OkendoRecoverySummary";
+import type { OkendoRecoveryView } from "../okendo/recovery.server";
 
 type OkendoApiActionData =
   | { ok: true; intent: "okendo-connect" | "okendo-repair" | "okendo-disconnect"; message?: string }
@@ -30,9 +32,11 @@ type OkendoFetcher = ReturnType<typeof useFetcher<OkendoApiActionData>>;
 export function OkendoConnectionCard({
   connection,
   manual,
+  recovery = null,
 }: {
   connection: OkendoApiConnectionView;
   manual: OkendoConnectionView;
+  recovery?: OkendoRecoveryView | null;
 }) {
   // One fetcher for every state, so a message survives the card switching between its forms.
   const fetcher = useFetcher<OkendoApiActionData>({ key: "okendo-api" });
@@ -62,7 +66,7 @@ export function OkendoConnectionCard({
             <StatusBadge connection={connection} />
           </InlineStack>
           {connection.connected ? (
-            <ConnectedDetails connection={connection} fetcher={fetcher} />
+            <ConnectedDetails connection={connection} fetcher={fetcher} recovery={recovery} />
           ) : (
             <ConnectForm connection={connection} fetcher={fetcher} />
           )}
@@ -172,7 +176,15 @@ const STATE_LABELS: Record<
   unknown: { label: "Unknown" },
 };
 
-function ConnectedDetails({ connection, fetcher }: { connection: OkendoApiConnectionView; fetcher: OkendoFetcher }) {
+function ConnectedDetails({
+  connection,
+  fetcher,
+  recovery,
+}: {
+  connection: OkendoApiConnectionView;
+  fetcher: OkendoFetcher;
+  recovery: OkendoRecoveryView | null;
+}) {
   const data = fetcher.data;
   const busy = (intent: string) => fetcher.state !== "idle" && fetcher.formData?.get("intent") === intent;
   const repairFailure = data && !data.ok && data.intent === "okendo-repair" ? data.error : undefined;
@@ -216,6 +228,7 @@ function ConnectedDetails({ connection, fetcher }: { connection: OkendoApiConnec
         headings={["Resource type", "Topic", "Status", "Last delivery received"]}
         rows={rows}
       />
+      {recovery && <OkendoRecoverySummary recovery={recovery} />}
       <InlineStack align="end" gap="200">
         <fetcher.Form method="post">
           <input type="hidden" name="intent" value="okendo-repair" />

@@ -3,7 +3,7 @@ import type { PrismaClient } from "@prisma/client";
 import { Webhook } from "standardwebhooks";
 import { createSecretBox } from "../../app/settings/secret-box.server.ts";
 import { TEST_ENCRYPTION_KEY } from "./test-env.ts";
-import { seedOfflineSession } from "./shopify.ts";
+import { embeddedAppPath, mintSessionToken, seedOfflineSession } from "./shopify.ts";
 
 export const TEST_OKENDO_SECRET = "whsec_dGVzdC1va2VuZG8tc2lnbmluZy1zZWNyZXQ=";
 const box = createSecretBox(TEST_ENCRYPTION_KEY);
@@ -89,4 +89,36 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+const BROWSER = { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0.0.0 Safari/537.36" };
+
+/** The Okendo card's Connect, as the browser submits it (the settings action, through the real authenticate.admin). */
+export async function connectOkendoThroughSettings(
+  appUrl: string,
+  shop: string,
+  account: { userId: string; apiKey: string },
+): Promise<void> {
+  const token = await mintSessionToken(shop);
+  const response = await fetch(`${appUrl}/app/settings`, {
+    method: "POST",
+    headers: { ...BROWSER, authorization: `Bearer ${token}` },
+    body: new URLSearchParams({ intent: "okendo-connect", userId: account.userId, apiKey: account.apiKey }),
+  });
+  // 422 is the action's answer to anything that went wrong (its message is in the body).
+  if (response.status !== 200) throw new Error(`Connect answered ${response.status}: ${await response.text()}`);
+}
+
+/** An admin page's HTML as Shopify admin would load it, with its text as a reader sees it (tags and entities gone). */
+export async function adminPageText(appUrl: string, shop: string, path: string): Promise<string> {
+  const token = await mintSessionToken(shop);
+  const response = await fetch(appUrl + embeddedAppPath(shop, token, path), { headers: BROWSER });
+  if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
+  return (await response.text())
+    .replace(/<script[\s\S]*?<\/script>/g, " ")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ");
 }
