@@ -484,22 +484,28 @@ function barChart(
   parts.push(
     `<text x="${panel.left + panel.w / 2}" y="${panel.top - 12}" text-anchor="middle" font-weight="bold">${esc(title)}</text>`,
   );
+  const rowY = (index: number) => panel.top + index * (barH + 6);
   bars.forEach((bar, index) => {
-    const y = panel.top + index * (barH + 6);
+    const y = rowY(index);
     parts.push(`<text x="${panel.left + labelW - 6}" y="${y + barH * 0.7}" text-anchor="end">${esc(bar.label)}</text>`);
     parts.push(
       `<rect x="${panel.left + labelW}" y="${y}" width="${Math.max(1, xOf(bar.value) - panel.left - labelW).toFixed(1)}" height="${barH}" fill="${bar.color}"/>`,
     );
-    parts.push(`<text x="${xOf(bar.value) + 4}" y="${y + barH * 0.7}">${esc(bar.text)}</text>`);
   });
+  // The target over the bars, and the bars' figures over the target (with a white outline, so they stay readable).
   if (target) {
     const x = xOf(target.value);
-    const bottom = panel.top + bars.length * (barH + 6);
+    const bottom = rowY(bars.length);
     parts.push(
       `<line x1="${x}" x2="${x}" y1="${panel.top - 4}" y2="${bottom}" stroke="#e03131" stroke-dasharray="4 3"/>`,
     );
     parts.push(`<text x="${x}" y="${bottom + 14}" text-anchor="middle" fill="#e03131">${esc(target.label)}</text>`);
   }
+  bars.forEach((bar, index) => {
+    parts.push(
+      `<text x="${xOf(bar.value) + 4}" y="${rowY(index) + barH * 0.7}" stroke="white" stroke-width="3" paint-order="stroke">${esc(bar.text)}</text>`,
+    );
+  });
 }
 
 // The whole run on one page: ingest throughput and latency per concurrency level beside the three baselines; the
