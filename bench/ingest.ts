@@ -1,6 +1,9 @@
 // 1. Ingest: signed Okendo review webhooks against the production build (DELIVERY_WORKER=off, a fresh SQLite
-// file) at increasing concurrency, in slices alternating with the bare baseline and the Remix floor at the same
-// concurrency. Then a fixed-rate run, and the row check: every 2xx the app gave is an InboundMessage row.
+// file) at increasing concurrency, in slices alternating with three baselines at the same concurrency, each in
+// its own process: the bare baseline (verify the signature, 200), the durable limit (verify, one INSERT with group
+// commit, 200 after the commit) and the Remix floor (a second app process answering GET /healthz through its edge
+// and Remix, no database). Then fixed-rate runs (the app and the durable limit) reporting the rate actually
+// reached, and the row check: every 2xx the app gave is an InboundMessage row.
 import autocannon from "autocannon";
 import {
   cpuMs,
@@ -12,6 +15,7 @@ import {
   signReviews,
   startApp,
   startBaseline,
+  startDurableLimit,
   type SignedRequest,
 } from "./support.ts";
 
@@ -39,10 +43,23 @@ export interface LoadStats {
   cpuMsPerRequest: number; // CPU time the server process spent per response
 }
 
+export interface IngestLevel {
+  connections: number;
+  app: LoadStats;
+  durable: LoadStats; // the durable limit: verify + one INSERT, group commit
+  baseline: LoadStats; // bare: verify, 200
+  floor: LoadStats; // Remix floor: GET /healthz on a second app process
+  ofDurable: number; // app 2xx/s as a share of the durable limit's
+  ofBare: number; // … and of the bare baseline's
+  appRssPeakMb: number; // the app process while this level ran
+}
+
 export interface IngestResult {
-  // floor: GET on the same route (its 405 loader) — Express and Remix only, no body, no signature, no database.
-  levels: { connections: number; app: LoadStats; baseline: LoadStats; floor: LoadStats; ratio: number }[];
+  levels: IngestLevel[];
+  // Fixed-rate runs: `rate` is the rate asked for, `okPerS` the rate reached (autocannon cannot exceed what the
+  // server answers with its connections, so a slow server reaches less and its p99 is not "at" the asked rate).
   fixedRate: LoadStats & { rate: number };
+  durableFixedRate: LoadStats & { rate: number };
   rows: { answered2xx: number; rows: number; missing: number; inFlightAtCutoff: number };
   rssPeakMb: number;
   rssByRowsMb: { rows: number; rssMb: number }[]; // after each level: does memory grow with the table?
@@ -83,7 +100,7 @@ async function load(
   target: { url: string; pid: number },
   connections: number,
   durationS: number,
-  pool: SignedPool | null, // null: plain GETs
+  pool: SignedPool | null, // null: GET on target.url
   onOk: (id: string) => void = () => {},
   overallRate?: number,
 ): Promise<LoadStats> {
@@ -110,7 +127,7 @@ async function load(
             },
           ],
   });
-  const ok = pool === null ? result.requests.total : result["2xx"]; // the floor answers 405 by design
+  const ok = result["2xx"];
   return {
     connections,
     durationS: result.duration,
@@ -131,62 +148,90 @@ const best = (runs: LoadStats[]) => runs.reduce((a, b) => (b.okPerS > a.okPerS ?
 
 export async function benchIngest(options: IngestOptions, log: (line: string) => void): Promise<IngestResult> {
   const app = await startApp(options.appDir, { DELIVERY_WORKER: "off" });
+  const floorApp = await startApp(options.appDir, { DELIVERY_WORKER: "off" });
   const baseline = await startBaseline(await freePort());
+  const durable = await startDurableLimit(await freePort());
   const db = openDatabase(app.databaseUrl);
   const rss = sampleRss([app.pid]);
   try {
     const [shop] = await createShops(db, 1);
     const appPool = new SignedPool(shop!.webhookPath);
-    const baselinePool = new SignedPool("/", true); // the baseline stores nothing, so replaying its pool is fair
+    const baselinePool = new SignedPool("/", true); // the bare baseline stores nothing, so replaying its pool is fair
     baselinePool.fill(10_000);
+    const durablePool = new SignedPool("/"); // the durable limit stores each one: fresh ids, as the app gets
     const answered = new Set<string>();
     const onOk = (id: string) => answered.add(id);
-    const floorTarget = { url: `${app.url}${shop!.webhookPath}`, pid: app.pid };
-    const levels: IngestResult["levels"] = [];
+    const floor = { url: `${floorApp.url}/healthz`, pid: floorApp.pid };
+    const levels: IngestLevel[] = [];
     const rssByRowsMb: IngestResult["rssByRowsMb"] = [];
+    let rssPeakMb = 0;
     let lastRate = 1_000;
+    let lastDurableRate = 2_000;
+    const fillFor = (pool: SignedPool, rate: number) =>
+      pool.fill(Math.max(2_000, Math.ceil(rate * options.durationS * 1.5)));
 
-    // Warm both (JIT, connection pools, SQLite page cache) outside the measurement.
+    // Warm all four (JIT, prepared statements, SQLite page cache) outside the measurement.
     appPool.fill(500);
+    durablePool.fill(500);
     await load(app, 4, 1, appPool, onOk);
+    await load(durable, 4, 1, durablePool);
     await load(baseline, 4, 1, baselinePool);
+    await load(floor, 4, 1, null);
 
     for (const connections of options.connections) {
-      // The machine is shared: alternate the three servers in short slices and keep each one's best slice,
-      // so a burst of someone else's work does not land on one side of the ratio only.
-      const slices: { app: LoadStats[]; baseline: LoadStats[]; floor: LoadStats[] } = {
+      // The machine is shared: alternate the servers in short slices and keep each one's best slice, so a burst
+      // of someone else's work does not land on one side of a ratio only.
+      const slices: Record<"app" | "durable" | "baseline" | "floor", LoadStats[]> = {
         app: [],
+        durable: [],
         baseline: [],
         floor: [],
       };
+      rss.mark();
       for (let round = 0; round < options.rounds; round++) {
         slices.baseline.push(await load(baseline, connections, options.durationS, baselinePool));
-        appPool.fill(Math.max(2_000, Math.ceil(lastRate * options.durationS * 1.5)));
+        fillFor(durablePool, lastDurableRate);
+        slices.durable.push(await load(durable, connections, options.durationS, durablePool));
+        lastDurableRate = Math.max(lastDurableRate, slices.durable.at(-1)!.okPerS);
+        fillFor(appPool, lastRate);
         slices.app.push(await load(app, connections, options.durationS, appPool, onOk));
         lastRate = Math.max(lastRate, slices.app.at(-1)!.okPerS, 100);
-        slices.floor.push(await load(floorTarget, connections, options.durationS, null));
+        slices.floor.push(await load(floor, connections, options.durationS, null));
       }
-      const level = {
+      const app2xx = best(slices.app);
+      const level: IngestLevel = {
         connections,
-        app: best(slices.app),
+        app: app2xx,
+        durable: best(slices.durable),
         baseline: best(slices.baseline),
         floor: best(slices.floor),
-        ratio: 0,
+        ofDurable: app2xx.okPerS / Math.max(1, best(slices.durable).okPerS),
+        ofBare: app2xx.okPerS / Math.max(1, best(slices.baseline).okPerS),
+        appRssPeakMb: rss.peak(),
       };
-      level.ratio = level.app.okPerS / Math.max(1, level.baseline.okPerS);
+      rssPeakMb = Math.max(rssPeakMb, level.appRssPeakMb);
       levels.push(level);
       rssByRowsMb.push({ rows: await db.inboundMessage.count(), rssMb: Math.round(rssMb(app.pid)) });
       log(
-        `  ingest c=${connections}: app ${level.app.okPerS} req/s p99 ${level.app.p99} ms, ` +
-          `baseline ${level.baseline.okPerS} req/s p99 ${level.baseline.p99} ms → ${(level.ratio * 100).toFixed(1)} %; ` +
-          `Remix floor ${level.floor.okPerS} req/s; CPU per request: app ${level.app.cpuMsPerRequest.toFixed(2)} ms, ` +
-          `baseline ${level.baseline.cpuMsPerRequest.toFixed(3)} ms`,
+        `  ingest c=${connections}: app ${level.app.okPerS} req/s p99 ${level.app.p99} ms ` +
+          `(${(level.ofDurable * 100).toFixed(1)} % of durable ${level.durable.okPerS}, ` +
+          `${(level.ofBare * 100).toFixed(1)} % of bare ${level.baseline.okPerS}); Remix floor ${level.floor.okPerS} req/s; ` +
+          `CPU per request: app ${level.app.cpuMsPerRequest.toFixed(3)} ms, durable ${level.durable.cpuMsPerRequest.toFixed(3)} ms, ` +
+          `bare ${level.baseline.cpuMsPerRequest.toFixed(3)} ms, floor ${level.floor.cpuMsPerRequest.toFixed(3)} ms; app RSS ${level.appRssPeakMb} MB`,
       );
     }
 
-    appPool.fill(Math.ceil(options.fixedRate * options.fixedRateS * 1.2) + 1_000);
+    const fixedCount = Math.ceil(options.fixedRate * options.fixedRateS * 1.2) + 1_000;
+    appPool.fill(fixedCount);
+    rss.mark();
     const fixed = await load(app, 10, options.fixedRateS, appPool, onOk, options.fixedRate);
-    log(`  ingest fixed ${options.fixedRate} req/s: p50 ${fixed.p50} ms p99 ${fixed.p99} ms, ${fixed.non2xx} non-2xx`);
+    rssPeakMb = Math.max(rssPeakMb, rss.peak());
+    durablePool.fill(fixedCount);
+    const durableFixed = await load(durable, 10, options.fixedRateS, durablePool, undefined, options.fixedRate);
+    log(
+      `  ingest fixed ${options.fixedRate} req/s: app reached ${fixed.okPerS} req/s, p50 ${fixed.p50} ms p99 ${fixed.p99} ms, ` +
+        `${fixed.non2xx} non-2xx; durable limit reached ${durableFixed.okPerS} req/s, p99 ${durableFixed.p99} ms`,
+    );
 
     // Every 2xx must be a committed row. Rows beyond the 2xx count are requests that were still in flight
     // when a run's clock stopped (stored, but their answer was not read).
@@ -198,13 +243,14 @@ export async function benchIngest(options: IngestOptions, log: (line: string) =>
     return {
       levels,
       fixedRate: { ...fixed, rate: options.fixedRate },
+      durableFixedRate: { ...durableFixed, rate: options.fixedRate },
       rows: {
         answered2xx: answered.size,
         rows: stored.size,
         missing,
         inFlightAtCutoff: stored.size - (answered.size - missing),
       },
-      rssPeakMb: rss.peak(),
+      rssPeakMb,
       rssByRowsMb,
       signedDuringRun: appPool.signedDuringRun,
     };
@@ -212,6 +258,8 @@ export async function benchIngest(options: IngestOptions, log: (line: string) =>
     rss.stop();
     await db.$disconnect();
     baseline.stop();
+    durable.stop();
+    await floorApp.stop();
     await app.stop();
   }
 }

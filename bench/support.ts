@@ -1,7 +1,17 @@
 // What every bench section needs: the processes (app, worker, simulator), an RSS sampler, shops with a known
 // signing secret, realistic review payloads, and a backlog written the way the ingress writes it.
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
@@ -85,7 +95,9 @@ export async function startApp(cwd: string, env: Record<string, string> = {}): P
   const sqliteDir = env.DATABASE_URL ? null : mkdtempSync(path.join(tmpdir(), "okendo-bench-db-")); // removed on stop
   const databaseUrl = env.DATABASE_URL ?? `file:${path.join(sqliteDir!, "app.sqlite")}`;
   const fullEnv = appEnv({ PORT: String(port), DATABASE_URL: databaseUrl, ...env });
-  execFileSync(process.execPath, ["scripts/migrate.mjs"], { cwd, env: { ...process.env, ...fullEnv }, stdio: "pipe" });
+  // By its real path: the runner only runs when started as itself, and in the snapshot scripts/ is a link.
+  const migrateScript = realpathSync(path.join(cwd, "scripts/migrate.mjs"));
+  execFileSync(process.execPath, [migrateScript], { cwd, env: { ...process.env, ...fullEnv }, stdio: "pipe" });
   const server = spawnNode("server.mjs", cwd, fullEnv);
   const url = `http://127.0.0.1:${port}`;
   await waitUntil(
@@ -158,8 +170,28 @@ export async function startSimulator(): Promise<Simulator> {
   };
 }
 
-export async function startBaseline(port: number): Promise<{ url: string; pid: number; stop(): void }> {
+export interface Baseline {
+  url: string;
+  pid: number;
+  stop(): void;
+}
+
+// The bare baseline (bench/baseline-server.ts): verify the signature, answer 200.
+export async function startBaseline(port: number): Promise<Baseline> {
   const { child } = await forkTs("./baseline-server.ts", { PORT: String(port), OKENDO_SECRET: TEST_OKENDO_SECRET });
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.disconnect() };
+}
+
+// The durable limit (bench/durable-limit-server.ts): verify, one INSERT with group commit in a WAL SQLite file of
+// its own, answer 200 after the commit.
+export async function startDurableLimit(port: number): Promise<Baseline> {
+  const dir = mkdtempSync(path.join(tmpdir(), "okendo-bench-durable-"));
+  const { child } = await forkTs("./durable-limit-server.ts", {
+    PORT: String(port),
+    OKENDO_SECRET: TEST_OKENDO_SECRET,
+    DATABASE_FILE: path.join(dir, "durable.sqlite"),
+  });
+  child.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.disconnect() };
 }
 

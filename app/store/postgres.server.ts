@@ -51,7 +51,11 @@ export class PostgresStore {
   private readonly s: AsyncStatements;
 
   constructor(connectionString: string, max: number) {
-    this.pool = new pg.Pool({ connectionString, max, types });
+    // Named statements are parsed once per connection but planned on every run (custom plans). Left to itself,
+    // Postgres switches a statement to a generic plan after five runs and keeps it: a worker that starts polling an
+    // empty Delivery table kept a claim plan that checks every queued row of every shop, and once a 50k backlog
+    // arrived one claim ran for minutes (the bench, issue 9); planned afresh, the same claim takes 2–3 ms.
+    this.pool = new pg.Pool({ connectionString, max, types, options: "-c plan_cache_mode=force_custom_plan" });
     this.s = statements(this.pool);
   }
 
