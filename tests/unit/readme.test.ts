@@ -9,10 +9,13 @@ const readme = readFileSync("README.md", "utf8");
 
 it("lists every catalog event, by product group, in the catalog's order", () => {
   const table = readme.slice(readme.indexOf("| Product | Events |"));
-  const rows = table
-    .split("\n")
-    .slice(2)
-    .filter((line) => line.startsWith("|"))
+  const lines = table.split("\n");
+  // The table ends at its first line that is not a row; later tables in the README are not the catalog.
+  const rows = lines
+    .slice(
+      2,
+      lines.findIndex((line) => !line.startsWith("|")),
+    )
     .map((line) => line.split("|").map((cell) => cell.trim()));
   const listed = rows.flatMap(([, group, events]) =>
     [...events!.matchAll(/`([^`]+)`/g)].map((match) => [match[1], group]),
