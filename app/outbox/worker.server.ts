@@ -21,6 +21,7 @@ import { pruneLoop, retentionPolicyFromEnv, type RetentionPolicy } from "./reten
 import { backoffMs, rateLimitDelayMs, retryPolicyFromEnv, shouldDeadLetter, type RetryPolicy } from "./retry-policy";
 import { sleepUntilWokenOr } from "./wake.server";
 import { workerHeartbeat } from "../health/heartbeat.server";
+import { historyImportLoop } from "../okendo/history-import-job.server";
 
 export interface WorkerOptions {
   concurrency: number; // turns taken in parallel by this process
@@ -82,6 +83,7 @@ export function startDeliveryWorker(options: WorkerOptions = workerOptionsFromEn
   );
   loops.push(pruneLoop(options.retention ?? retentionPolicyFromEnv(), controller.signal));
   loops.push(workerHeartbeat(controller.signal)); // readiness counts this worker as alive (app/health)
+  loops.push(historyImportLoop(`${hostname()}:${process.pid}:history-import`, controller.signal));
   return {
     totals,
     async stop() {

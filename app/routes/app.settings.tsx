@@ -14,6 +14,7 @@ import { okendoConnectionView } from "../okendo/connection-view.server";
 import { connectOkendo, disconnectOkendo, okendoApiConnectionView, repairOkendo } from "../okendo/connection.server";
 import { rotateSigningSecret, saveOkendoProvidedSecret } from "../okendo/signing-secrets.server";
 import { rotateSequencesToken } from "../okendo/sequences-token.server";
+import { historyImportView } from "../okendo/history-import.server";
 import { BrazeConnectionCard } from "../ui/BrazeConnectionCard";
 import { OkendoConnectionCard } from "../ui/OkendoConnectionCard";
 import { AdvancedSettingsCard } from "../ui/AdvancedSettingsCard";
@@ -30,13 +31,21 @@ export const meta: MetaFunction = () => [{ title: "Settings · Okendo → Braze"
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const connection = await brazeConnectionView(session.shop); // creates the shop's row on first visit
-  const [okendo, okendoApi, switchedOff, testRun] = await Promise.all([
+  const [okendo, okendoApi, switchedOff, testRun, historyImport] = await Promise.all([
     okendoConnectionView(session.shop),
     okendoApiConnectionView(session.shop),
     switchedOffEvents(prisma, session.shop),
     latestTestRun(session.shop),
+    historyImportView(session.shop),
   ]);
-  return { connection, okendo, okendoApi, enabledEvents: CATALOG_EVENT_NAMES.length - switchedOff.size, testRun };
+  return {
+    connection,
+    okendo,
+    okendoApi,
+    enabledEvents: CATALOG_EVENT_NAMES.length - switchedOff.size,
+    testRun,
+    historyImport,
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -100,7 +109,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Settings() {
-  const { connection, okendo, okendoApi, enabledEvents, testRun } = useLoaderData<typeof loader>();
+  const { connection, okendo, okendoApi, enabledEvents, testRun, historyImport } = useLoaderData<typeof loader>();
   return (
     <Page title="Settings">
       <Layout>
@@ -116,7 +125,7 @@ export default function Settings() {
           </Layout.Section>
         )}
         <Layout.Section>
-          <OkendoConnectionCard connection={okendoApi} manual={okendo} />
+          <OkendoConnectionCard connection={okendoApi} manual={okendo} historyImport={historyImport} />
         </Layout.Section>
       </Layout>
     </Page>

@@ -18,6 +18,8 @@ import type { OkendoApiConnectionView, OkendoSubscriptionView } from "../okendo/
 import type { OkendoConnectionView } from "../okendo/connection-view.server";
 import { formatUtc, maskedKey } from "./format";
 import { OkendoManualSetup } from "./OkendoManualSetup";
+import { HistoryImport } from "./HistoryImport";
+import type { HistoryImportView } from "../okendo/history-import.server";
 
 type OkendoApiActionData =
   | { ok: true; intent: "okendo-connect" | "okendo-repair" | "okendo-disconnect"; message?: string }
@@ -30,9 +32,11 @@ type OkendoFetcher = ReturnType<typeof useFetcher<OkendoApiActionData>>;
 export function OkendoConnectionCard({
   connection,
   manual,
+  historyImport,
 }: {
   connection: OkendoApiConnectionView;
   manual: OkendoConnectionView;
+  historyImport: HistoryImportView | null;
 }) {
   // One fetcher for every state, so a message survives the card switching between its forms.
   const fetcher = useFetcher<OkendoApiActionData>({ key: "okendo-api" });
@@ -62,7 +66,10 @@ export function OkendoConnectionCard({
             <StatusBadge connection={connection} />
           </InlineStack>
           {connection.connected ? (
-            <ConnectedDetails connection={connection} fetcher={fetcher} />
+            <>
+              <ConnectedDetails connection={connection} fetcher={fetcher} />
+              <HistoryImport initial={historyImport} />
+            </>
           ) : (
             <ConnectForm connection={connection} fetcher={fetcher} />
           )}

@@ -45,7 +45,8 @@ export async function startAppServer(
   env: Record<string, string> = {},
   options: { preload?: string[]; args?: string[] } = {},
 ): Promise<AppServer> {
-  const port = await freePort();
+  // A given PORT keeps the address (and SHOPIFY_APP_URL) across a restart on the same database.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const fresh = env.DATABASE_URL ? null : await freshDatabase();
   const databaseUrl = env.DATABASE_URL ?? fresh!.url;
   const fullEnv = appEnv({ PORT: String(port), DATABASE_URL: databaseUrl, ...env });
