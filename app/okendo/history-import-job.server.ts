@@ -14,6 +14,7 @@
 // process that took over an expired lease, makes it fail and this one stops). A page read twice folds nothing
 // twice (reviews are known by reviewId). Attributes go out in batches of customers, each batch one inbound message
 // whose dedupe key names its first customer, so a batch written twice is stored once.
+import { randomUUID } from "node:crypto";
 import prisma from "../db.server";
 import { enrich } from "../customers/enrich";
 import { reviewTotalsAttributes } from "../customers/review-totals";
@@ -33,47 +34,68 @@ import { sharedOkendoRateLimiter } from "./rate-limit.server";
 const PAGE_SIZE = 100; // Okendo's largest page
 const CUSTOMERS_PER_BATCH = 100;
 const POLL_MS = 1_000;
+const IMPORTS_PER_PROCESS = 4;
 // Okendo unreachable or limiting us: the import waits and tries the same page again.
 const RETRY_MS = 5_000;
 // A page may wait this long for a rate-limit slot and as long again for Okendo's answer; the lease outlasts both.
 const PACE = { timeoutMs: 10_000, maxWaitMs: 10_000 };
+// Between pages the import leaves Okendo's rate limit (about 2 requests a second per account) to the merchant's own
+// page loads, Connect, Repair and recovery: it uses about half of it.
+const PAGE_GAP_MS = 500;
 
 export function importLeaseMs(env: Record<string, string | undefined> = process.env): number {
   const value = Number(env.OKENDO_IMPORT_LEASE_MS || 60_000);
   return Number.isFinite(value) && value > 0 ? value : 60_000;
 }
 
-/** Runs until `signal` aborts; one import at a time per process (Okendo's rate limit is the bottleneck anyway). */
+/**
+ * Runs until `signal` aborts. Imports of different shops run side by side (Okendo's rate limit is per account), up
+ * to a few per process, so one shop's long import never holds up another's.
+ */
 export async function historyImportLoop(workerId: string, signal: AbortSignal, leaseMs = importLeaseMs()) {
+  const running = new Set<Promise<void>>();
   while (!signal.aborted) {
-    let shop: string | null = null;
+    const claim = running.size < IMPORTS_PER_PROCESS ? await claimImport(workerId, leaseMs).catch(logged) : null;
+    if (claim) {
+      const task = runClaimed(claim.shop, claim.owner).finally(() => running.delete(task));
+      running.add(task);
+      continue;
+    }
+    await sleepUntilWokenOr(POLL_MS, signal);
+  }
+  await Promise.all(running);
+
+  function logged(error: unknown): null {
+    console.error(`[history-import] ${workerId}:`, error);
+    return null;
+  }
+
+  async function runClaimed(shop: string, owner: string) {
     try {
-      shop = await claimImport(workerId, leaseMs);
-      if (shop) await new ImportRun(shop, workerId, leaseMs, signal).run();
+      await new ImportRun(shop, owner, leaseMs, signal).run();
     } catch (error) {
-      console.error(`[history-import] ${workerId}:`, error);
+      logged(error);
     } finally {
       // A clean stop hands the import back at once, so the next process resumes it without waiting for the lease.
-      if (shop) {
-        await prisma.historyImport
-          .updateMany({ where: { shop, leaseOwner: workerId }, data: { leaseOwner: null, leaseUntil: null } })
-          .catch(() => {});
-      }
+      await prisma.historyImport
+        .updateMany({ where: { shop, leaseOwner: owner }, data: { leaseOwner: null, leaseUntil: null } })
+        .catch(() => {});
     }
-    if (!shop) await sleepUntilWokenOr(POLL_MS, signal);
   }
 }
 
-async function claimImport(workerId: string, leaseMs: number): Promise<string | null> {
+// Each claim has an owner of its own, so even a run of this process whose lease ran out cannot write over the next.
+async function claimImport(workerId: string, leaseMs: number): Promise<{ shop: string; owner: string } | null> {
   const now = new Date();
   const free = { status: "running", OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] };
   const candidate = await prisma.historyImport.findFirst({ where: free, select: { shop: true } });
   if (!candidate) return null;
+  const owner = `${workerId}:${randomUUID().slice(0, 8)}`;
   const claimed = await prisma.historyImport.updateMany({
     where: { shop: candidate.shop, ...free },
-    data: { leaseOwner: workerId, leaseUntil: new Date(now.getTime() + leaseMs) },
+    data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) },
   });
-  return claimed.count === 1 ? candidate.shop : null;
+  return claimed.count === 1 ? { shop: candidate.shop, owner } : null;
 }
 
 interface FoundCustomer {
@@ -85,7 +107,7 @@ interface FoundCustomer {
 class ImportRun {
   constructor(
     private readonly shop: string,
-    private readonly workerId: string,
+    private readonly owner: string,
     private readonly leaseMs: number,
     private readonly signal: AbortSignal,
   ) {}
@@ -93,7 +115,7 @@ class ImportRun {
   async run() {
     while (!this.signal.aborted) {
       const row = await prisma.historyImport.findFirst({
-        where: { shop: this.shop, status: "running", leaseOwner: this.workerId },
+        where: { shop: this.shop, status: "running", leaseOwner: this.owner },
       });
       if (!row) return; // cancelled, or the lease went to another process
       const api = await this.api();
@@ -101,11 +123,12 @@ class ImportRun {
         await this.fail("Okendo was disconnected, so the import stopped. Connect Okendo and start it again.");
         return;
       }
-      const more =
-        row.phase === "reading"
-          ? await this.readPage(api, row.nextUrl, row.startedAt)
-          : await this.sendBatch(row.startedAt);
-      if (!more) return;
+      if (row.phase === "sending") {
+        if (!(await this.sendBatch(row.startedAt))) return;
+        continue;
+      }
+      if (!(await this.readPage(api, row.nextUrl, row.startedAt))) return;
+      await pause(PAGE_GAP_MS, this.signal);
     }
   }
 
@@ -126,7 +149,7 @@ class ImportRun {
   /** Writes progress only while this process holds the running import; false when it no longer does. */
   private async progress(data: Parameters<typeof prisma.historyImport.updateMany>[0]["data"]): Promise<boolean> {
     const written = await prisma.historyImport.updateMany({
-      where: { shop: this.shop, status: "running", leaseOwner: this.workerId },
+      where: { shop: this.shop, status: "running", leaseOwner: this.owner },
       data: { ...data, leaseUntil: new Date(Date.now() + this.leaseMs) },
     });
     return written.count === 1;
@@ -251,6 +274,17 @@ class ImportRun {
     return (await this.progress({ customersUpdated: { increment: marked.count } })) && !this.signal.aborted;
   }
 }
+
+const pause = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+  });
 
 function reviewDate(review: OkendoReview): Date | null {
   const value = typeof review.dateCreated === "string" ? new Date(review.dateCreated) : null;

@@ -93,10 +93,10 @@ function CannotKnow() {
 }
 
 function timeLeft(seconds: number | null): string {
-  if (seconds === null) return "estimating time left";
-  if (seconds < 60) return "less than a minute left";
+  if (seconds === null) return "time left not known yet";
+  if (seconds < 60) return "less than a minute left (estimate)";
   const minutes = Math.round(seconds / 60);
-  return minutes < 90 ? `about ${minutes} minutes left` : `about ${Math.round(minutes / 60)} hours left`;
+  return `about ${minutes < 90 ? `${minutes} minutes` : `${Math.round(minutes / 60)} hours`} left (estimate)`;
 }
 
 function Progress({ view, labelledBy }: { view: HistoryImportView; labelledBy: string }) {
@@ -110,7 +110,7 @@ function Progress({ view, labelledBy }: { view: HistoryImportView; labelledBy: s
         <p role="status">
           <Text as="span">
             {view.phase === "reading" ? "Reading reviews" : "Sending attributes"}: {counts},{" "}
-            {timeLeft(view.secondsLeft)} (estimate).
+            {timeLeft(view.secondsLeft)}.
           </Text>
         </p>
         {view.error && (
