@@ -117,18 +117,14 @@ class ImportRun {
       const row = await prisma.historyImport.findFirst({
         where: { shop: this.shop, status: "running", leaseOwner: this.owner },
       });
-      if (!row) return; // cancelled, or the lease went to another process
+      if (!row) return this.leave(); // finished, cancelled, failed, or the lease went to another process
       const api = await this.api();
       if (!api) {
         await this.fail("Okendo was disconnected, so the import stopped. Connect Okendo and start it again.");
-        return;
-      }
-      if (row.phase === "sending") {
-        if (!(await this.sendBatch(row.startedAt))) return;
         continue;
       }
-      if (!(await this.readPage(api, row.nextUrl, row.startedAt))) return;
-      await pause(PAGE_GAP_MS, this.signal);
+      if (row.phase === "sending") await this.sendBatch(row.startedAt);
+      else if (await this.readPage(api, row.nextUrl, row.startedAt)) await pause(PAGE_GAP_MS, this.signal);
     }
   }
 
@@ -157,7 +153,13 @@ class ImportRun {
 
   private async fail(error: string) {
     await this.progress({ status: "failed", error, finishedAt: new Date(), leaseOwner: null });
-    await prisma.historyImportCustomer.deleteMany({ where: { shop: this.shop } });
+  }
+
+  // The customers' emails are kept only while the import runs; a page that was in flight when the import was
+  // cancelled may have added some after Cancel, so they are dropped here too.
+  private async leave() {
+    const row = await prisma.historyImport.findUnique({ where: { shop: this.shop }, select: { status: true } });
+    if (row?.status !== "running") await prisma.historyImportCustomer.deleteMany({ where: { shop: this.shop } });
   }
 
   // ─── reading ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -244,8 +246,7 @@ class ImportRun {
       take: CUSTOMERS_PER_BATCH,
     });
     if (batch.length === 0) {
-      const done = await this.progress({ status: "finished", finishedAt: new Date(), leaseOwner: null });
-      if (done) await prisma.historyImportCustomer.deleteMany({ where: { shop: this.shop } });
+      await this.progress({ status: "finished", finishedAt: new Date(), leaseOwner: null });
       return false;
     }
     const shop = await prisma.shop.findUniqueOrThrow({

@@ -101,5 +101,6 @@ export async function cancelHistoryImport(shop: string): Promise<HistoryImportCo
     where: { shop, status: "running" },
     data: { status: "cancelled", finishedAt: new Date(), leaseOwner: null, leaseUntil: null },
   });
+  await prisma.historyImportCustomer.deleteMany({ where: { shop } });
   return { ok: true, view: await historyImportView(shop) };
 }
