@@ -57,6 +57,7 @@ const SOURCE_LABELS = {
   sequences: "Okendo Sequences",
   flow: "Flow",
   test: "Test event",
+  import: "History import",
 } as const;
 
 function sourceOf(row: RowWithSource): ActivityRow["source"] {

@@ -5,7 +5,14 @@
 // and no event may reach Braze from the import.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "@prisma/client";
-import { freePort, freshDatabase, startAppServer, testDialect, type AppServer } from "../support/app-server.ts";
+import {
+  freePort,
+  freshDatabase,
+  startAppServer,
+  startWorkerProcess,
+  testDialect,
+  type AppServer,
+} from "../support/app-server.ts";
 import { startBrazeSimulator, type BrazeSimulator } from "../support/braze-simulator.ts";
 import { createShop, waitFor, type TestShop } from "../support/okendo.ts";
 import { startOkendoSimulator, type Account, type OkendoSimulator } from "../support/okendo-simulator.ts";
@@ -54,7 +61,8 @@ afterAll(async () => {
   await okendo?.close();
 });
 
-const start = () => startAppServer(env, { preload: ["./tests/support/shopify-admin-redirect.mjs"] });
+const start = (extra: Record<string, string> = {}) =>
+  startAppServer({ ...env, ...extra }, { preload: ["./tests/support/shopify-admin-redirect.mjs"] });
 
 async function admin(shop: string, path: string, form?: Record<string, string>) {
   const token = await mintSessionToken(shop);
@@ -115,6 +123,29 @@ async function expectedTotals(account: Account): Promise<Map<string, { count: nu
   );
 }
 
+// Braze got each customer's totals in exactly one attribute update, and no event.
+async function eachCustomerOnce(
+  { shop, apiKey }: Connected,
+  expected: Map<string, { count: number; average: number }>,
+) {
+  await waitFor(() => settled(db, shop.domain), 30_000);
+  const received = receivedBy(braze, apiKey);
+  expect(received.filter((o) => o.type === "event")).toEqual([]);
+  const byCustomer = new Map<string, Record<string, unknown>[]>();
+  for (const { object } of received) {
+    const who = String(object.external_id ?? object.email);
+    byCustomer.set(who, [...(byCustomer.get(who) ?? []), object]);
+  }
+  expect(byCustomer.size).toBe(expected.size);
+  for (const [email, totals] of expected) {
+    expect(byCustomer.get(email), email).toHaveLength(1);
+    expect(byCustomer.get(email)![0]).toMatchObject({
+      okendo_number_of_reviews: totals.count,
+      okendo_average_review_rating: totals.average,
+    });
+  }
+}
+
 describe(`Import history on ${testDialect()}`, () => {
   let first: Connected;
   let expected: Map<string, { count: number; average: number }>;
@@ -155,22 +186,7 @@ describe(`Import history on ${testDialect()}`, () => {
     );
     expect(importPages.filter((r) => !("lastEvaluated" in r.query))).toHaveLength(1);
 
-    await waitFor(() => settled(db, first.shop.domain), 30_000);
-    const received = receivedBy(braze, first.apiKey);
-    expect(received.filter((o) => o.type === "event")).toEqual([]);
-    const byCustomer = new Map<string, Record<string, unknown>[]>();
-    for (const { object } of received) {
-      const who = String(object.external_id ?? object.email);
-      byCustomer.set(who, [...(byCustomer.get(who) ?? []), object]);
-    }
-    expect(byCustomer.size).toBe(expected.size);
-    for (const [email, totals] of expected) {
-      expect(byCustomer.get(email), email).toHaveLength(1);
-      expect(byCustomer.get(email)![0]).toMatchObject({
-        okendo_number_of_reviews: totals.count,
-        okendo_average_review_rating: totals.average,
-      });
-    }
+    await eachCustomerOnce(first, expected);
     // Each review is known once, as the import's.
     expect(await db.knownReview.count({ where: { shop: first.shop.domain, source: "import" } })).toBe(
       done.reviewsCounted,
@@ -231,5 +247,35 @@ describe(`Import history on ${testDialect()}`, () => {
     const again = await admin(shop.domain, "/app/okendo-history", { intent: "start" });
     expect(again.status).toBe(200);
     await waitFor(async () => (await importRow(shop)).status === "finished", 60_000);
+  }, 180_000);
+
+  it("runs in `npm run worker` processes: a worker stopped in the middle hands the import to the next at once", async () => {
+    // The web process only records the request; the imports run in worker processes. A lease far longer than the
+    // test: only a clean hand-over lets the second worker resume.
+    await app.stop();
+    app = await start({ DELIVERY_WORKER: "off", OKENDO_IMPORT_LEASE_MS: "600000" });
+    const shop = await connected(1000, 200);
+    const expected = await expectedTotals(shop.account);
+    expect((await admin(shop.shop.domain, "/app/okendo-history", { intent: "start" })).status).toBe(200);
+
+    const firstWorker = startWorkerProcess(app);
+    try {
+      await waitFor(async () => (await importRow(shop.shop)).reviewsRead >= 300, 30_000);
+    } finally {
+      await firstWorker.stop(); // SIGTERM: a clean stop
+    }
+    expect(await importRow(shop.shop)).toMatchObject({ status: "running", leaseOwner: null });
+
+    const secondWorker = startWorkerProcess(app);
+    try {
+      const done = await waitFor(async () => {
+        const row = await importRow(shop.shop);
+        return row.status !== "running" && row;
+      }, 60_000);
+      expect(done).toMatchObject({ status: "finished", customersUpdated: expected.size });
+      await eachCustomerOnce(shop, expected);
+    } finally {
+      await secondWorker.stop();
+    }
   }, 180_000);
 });
