@@ -1,5 +1,6 @@
 // Import history on the Okendo card, driven by its labels through the real authenticate.admin, with Okendo's
 // Merchant API replaced at the network edge by the simulator (its rate limit on: about 2 requests a second).
+import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { test, expect, okendoControl, screenshot } from "./fixtures";
 
@@ -43,6 +44,8 @@ test("Import history says it sends attributes only, shows its progress across a 
     timeout: 20_000,
   });
   await screenshot(page, "history-import-running");
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
 
   // The progress is the database's: a reload shows the same import, still running, and the page keeps polling it.
   await page.reload({ waitUntil: "networkidle" });
