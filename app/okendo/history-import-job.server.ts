@@ -12,8 +12,8 @@
 // Surviving a restart: the page cursor (Okendo's nextUrl) and the counters are written after every page, each
 // write conditional on this process still holding the lease and the import still running (a Cancel, or another
 // process that took over an expired lease, makes it fail and this one stops). A page read twice folds nothing
-// twice (reviews are known by reviewId). Attributes go out in batches of customers, each batch one inbound message
-// whose dedupe key names its first customer, so a batch written twice is stored once.
+// twice (reviews are known by reviewId). Attributes go out in batches of customers, one inbound message each whose
+// dedupe key names the import and the customer, so a batch written twice is stored once.
 import { randomUUID } from "node:crypto";
 import prisma from "../db.server";
 import { enrich } from "../customers/enrich";
@@ -264,9 +264,9 @@ class ImportRun {
       attributes: {},
     }));
     const identities = await identify(shop, messages);
-    const dedupeKey = `history:${startedAt.toISOString()}:${batch[0]!.customerKey}`;
     const keys = batch.map((customer) => customer.customerKey);
-    await store().transact(writeAttributes(this.shop, dedupeKey, keys, messages, identities, at));
+    const importKey = `history:${startedAt.toISOString()}`;
+    await store().transact(writeAttributes(this.shop, importKey, keys, messages, identities, at));
     wakeDeliveryWorker();
     const marked = await prisma.historyImportCustomer.updateMany({
       where: { shop: this.shop, customerKey: { in: keys }, sent: false },
@@ -298,41 +298,36 @@ function* foldReviews(shop: string, reviews: CatalogEvent[], at: Date): Work<num
   return enriched.filter((e) => !e.withheld).length;
 }
 
-// One batch of customers' attributes, as one inbound message (source "import") and its attribute-only rows. The
-// totals are read in the same transaction as the rows are written, so they are the customer's at that moment.
+// One batch of customers' attributes: per customer, one inbound message (source "import", so the Activity log and a
+// privacy request see each customer's own) and its attribute-only row. The totals are read in the same transaction
+// as the rows are written, so they are the customer's at that moment. A customer whose message was written before
+// this process stopped is a duplicate and is skipped.
 function* writeAttributes(
   shop: string,
-  dedupeKey: string,
+  importKey: string,
   customerKeys: string[],
   messages: AttributeUpdate[],
   identities: Awaited<ReturnType<typeof identify>>,
   at: Date,
 ): Work<void> {
-  const inboundId = yield* sql("insertInbound", {
-    shop,
-    source: "import",
-    topic: null,
-    dedupeKey,
-    payload: JSON.stringify({ historyImport: { customers: customerKeys.length } }),
-    receivedAt: at,
-    status: "mapped",
-    note: "History import: review totals (attributes only, no events).",
-  });
-  if (!inboundId) return; // written before this process was stopped
-  const withTotals: AttributeUpdate[] = [];
-  const theirIdentities: typeof identities = [];
   for (const [index, message] of messages.entries()) {
-    const attributes = reviewTotalsAttributes(yield* sql("reviewTotals", shop, customerKeys[index]!));
+    const customerKey = customerKeys[index]!;
+    const totals = yield* sql("reviewTotals", shop, customerKey);
     // No rated review: nothing to say about this customer.
-    if (Object.keys(attributes).length === 0) continue;
-    withTotals.push({ ...message, attributes });
-    theirIdentities.push(identities[index]!);
+    if (totals.count === 0) continue;
+    const update: AttributeUpdate = { ...message, attributes: reviewTotalsAttributes(totals) };
+    const inboundId = yield* sql("insertInbound", {
+      shop,
+      source: "import",
+      topic: null,
+      dedupeKey: `${importKey}:${customerKey}`,
+      payload: JSON.stringify({ historyImport: { reviews: totals.count, attributes: update.attributes } }),
+      receivedAt: at,
+      status: "mapped",
+      note: "History import: review totals (attributes only, no events).",
+    });
+    if (!inboundId) continue;
+    const prepared = { identities: [identities[index]!], switchedOff: new Set<string>(), firstReading: false };
+    yield* enqueue(shop, inboundId, [update], prepared, null);
   }
-  yield* enqueue(
-    shop,
-    inboundId,
-    withTotals,
-    { identities: theirIdentities, switchedOff: new Set(), firstReading: false },
-    null,
-  );
 }

@@ -187,6 +187,8 @@ describe(`Import history on ${testDialect()}`, () => {
     expect(importPages.filter((r) => !("lastEvaluated" in r.query))).toHaveLength(1);
 
     await eachCustomerOnce(first, expected);
+    // In the Activity log, one message per customer, from the import.
+    expect(await db.inboundMessage.count({ where: { shop: first.shop.domain, source: "import" } })).toBe(expected.size);
     // Each review is known once, as the import's.
     expect(await db.knownReview.count({ where: { shop: first.shop.domain, source: "import" } })).toBe(
       done.reviewsCounted,
