@@ -289,6 +289,7 @@ export async function redactCustomer(
   const states = await tx.customerState.deleteMany({ where: stateKeys });
   await tx.customerReviewSentiment.deleteMany({ where: stateKeys });
   await tx.knownReview.deleteMany({ where: stateKeys });
+  await tx.historyImportCustomer.deleteMany({ where: stateKeys }); // a history import's list, while it runs
   const reports = await tx.privacyRequest.findMany({
     where: {
       shop,
