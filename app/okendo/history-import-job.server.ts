@@ -118,13 +118,16 @@ class ImportRun {
         where: { shop: this.shop, status: "running", leaseOwner: this.owner },
       });
       if (!row) return this.leave(); // finished, cancelled, failed, or the lease went to another process
+      if (row.phase === "sending") {
+        await this.sendBatch(row.startedAt); // needs nothing more from Okendo
+        continue;
+      }
       const api = await this.api();
       if (!api) {
         await this.fail("Okendo was disconnected, so the import stopped. Connect Okendo and start it again.");
         continue;
       }
-      if (row.phase === "sending") await this.sendBatch(row.startedAt);
-      else if (await this.readPage(api, row.nextUrl, row.startedAt)) await pause(PAGE_GAP_MS, this.signal);
+      if (await this.readPage(api, row.nextUrl, row.startedAt)) await pause(PAGE_GAP_MS, this.signal);
     }
   }
 
@@ -239,7 +242,7 @@ class ImportRun {
 
   // ─── sending ──────────────────────────────────────────────────────────────────────────────────────────────
 
-  private async sendBatch(startedAt: Date): Promise<boolean> {
+  private async sendBatch(startedAt: Date): Promise<void> {
     const batch = await prisma.historyImportCustomer.findMany({
       where: { shop: this.shop, sent: false },
       orderBy: { customerKey: "asc" },
@@ -247,7 +250,7 @@ class ImportRun {
     });
     if (batch.length === 0) {
       await this.progress({ status: "finished", finishedAt: new Date(), leaseOwner: null });
-      return false;
+      return;
     }
     const shop = await prisma.shop.findUniqueOrThrow({
       where: { domain: this.shop },
@@ -272,7 +275,7 @@ class ImportRun {
       where: { shop: this.shop, customerKey: { in: keys }, sent: false },
       data: { sent: true },
     });
-    return (await this.progress({ customersUpdated: { increment: marked.count } })) && !this.signal.aborted;
+    await this.progress({ customersUpdated: { increment: marked.count } });
   }
 }
 
