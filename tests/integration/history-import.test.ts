@@ -251,6 +251,21 @@ describe(`Import history on ${testDialect()}`, () => {
     await waitFor(async () => (await importRow(shop)).status === "finished", 60_000);
   }, 180_000);
 
+  it("stops with a clear message when Okendo is disconnected while it reads", async () => {
+    const { shop, apiKey } = await connected(600, 100);
+    expect((await admin(shop.domain, "/app/okendo-history", { intent: "start" })).status).toBe(200);
+    await waitFor(async () => (await importRow(shop)).reviewsRead > 0, 30_000);
+    expect((await admin(shop.domain, "/app/settings", { intent: "okendo-disconnect" })).status).toBe(200);
+
+    const stopped = await waitFor(async () => {
+      const row = await importRow(shop);
+      return row.status !== "running" && row;
+    }, 30_000);
+    expect(stopped).toMatchObject({ status: "failed", error: expect.stringMatching(/Okendo was disconnected/) });
+    expect(await db.historyImportCustomer.count({ where: { shop: shop.domain } })).toBe(0);
+    expect(receivedBy(braze, apiKey)).toEqual([]);
+  }, 60_000);
+
   it("runs in `npm run worker` processes: a worker stopped in the middle hands the import to the next at once", async () => {
     // The web process only records the request; the imports run in worker processes. A lease far longer than the
     // test: only a clean hand-over lets the second worker resume.
