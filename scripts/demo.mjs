@@ -1,6 +1,7 @@
-// `npm run demo`: the whole product on this machine, on SQLite, with a local Braze simulator playing Braze and
-// a demo page playing Shopify admin. It connects a demo shop, sends a realistic sample of signed Okendo
-// deliveries through the real ingress, and reports what Braze received.
+// `npm run demo`: the whole product on this machine, on SQLite, with a local Braze simulator playing Braze, an Okendo
+// API simulator playing Okendo and a demo page playing Shopify admin. It connects a demo shop, sends a realistic
+// sample of signed Okendo deliveries through the real ingress, connects Okendo through the Okendo card's Connect,
+// runs Import history over the simulator's older reviews, and reports what Braze received.
 // In a terminal it keeps serving until Ctrl-C. Without one (stdin is not a TTY, or CI is set: CI, scripts) it prints
 // the report and exits, 0 when every catalog event reached Braze exactly once. `--once` or `--serve` choose either.
 import { spawn } from "node:child_process";
@@ -16,6 +17,7 @@ import { buildProduction, productionBuildIsFresh } from "./production-build.mjs"
 requireNode("22.18.0"); // the modules below are TypeScript, run as they are (Node's type stripping)
 const { startBrazeSimulator } = await import("../tests/support/braze-simulator.ts");
 const { startShopifyAdminStandIn } = await import("../tests/support/shopify-admin-stand-in.ts");
+const { startOkendoSimulator } = await import("../tests/support/okendo-simulator.ts");
 const { adminPageUrl, mintDemoSessionToken } = await import("../app/demo/demo-mode.server.ts");
 
 const shop = "okendo-braze-demo.myshopify.com";
@@ -38,6 +40,10 @@ const simulator = await startBrazeSimulator();
 // Shopify's Admin API for the identity look-ups (email → customer ID), which only a real shop can answer: a stand-in
 // at the network edge that knows the sample's customers.
 const shopifyAdmin = await startShopifyAdminStandIn();
+// Okendo's Merchant API, with an account whose reviews were written before the app was installed: 14 reviews by 7
+// customers (one reviewer left no email; one review is still pending moderation).
+const okendo = await startOkendoSimulator();
+const okendoAccount = okendo.addAccount({ reviews: 14, customers: 7 });
 mkdirSync("data", { recursive: true });
 for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(databaseFile + suffix, { force: true });
 
@@ -53,6 +59,7 @@ const env = {
   ENCRYPTION_KEY: randomBytes(32).toString("base64"),
   BRAZE_EXTRA_ENDPOINTS: simulator.url,
   SHOPIFY_ADMIN_STAND_IN: shopifyAdmin.url,
+  OKENDO_EXTRA_API_URLS: okendo.url,
   OKENDO_BRAZE_DEMO_SHOP: shop,
 };
 Object.assign(process.env, env); // the token minting below signs with the server's secret
@@ -73,6 +80,7 @@ async function stop(code = 0) {
   await new Promise((resolve) => (server.exitCode === null ? server.once("exit", resolve) : resolve()));
   await simulator.close();
   await shopifyAdmin.close();
+  await okendo.close();
   process.exit(code);
 }
 process.on("SIGINT", () => stop(0));
@@ -158,18 +166,89 @@ console.log(
 console.log(`Okendo's edit of the same review: accepted, kept in the activity log, not forwarded a second time`);
 console.log(`Redelivery of an accepted message: HTTP ${duplicate.status} ${duplicate.body} — not sent again`);
 console.log(`Bad signature: HTTP ${badSignature.status} ${badSignature.body} — nothing stored`);
-const ok = deliveredOnce.length === expected.size && duplicate.status === 200 && badSignature.status === 401;
+const eventsOk = deliveredOnce.length === expected.size && duplicate.status === 200 && badSignature.status === 401;
 console.log(
-  `\n${deliveredOnce.length} of ${expected.size} catalog events delivered exactly once${ok ? "" : " — SOMETHING IS WRONG"}.`,
+  `\n${deliveredOnce.length} of ${expected.size} catalog events delivered exactly once${eventsOk ? "" : " — SOMETHING IS WRONG"}.`,
 );
+
+// Okendo connected for real (through the simulator), with the Okendo card's Connect, then Import history.
+const history = await connectOkendoAndImport();
+console.log(`\nOkendo connected with Connect: ${history.subscriptions} webhook subscriptions created in Okendo.`);
+console.log(
+  `Import history: ${history.view.reviewsRead} approved reviews read, ${history.view.customersUpdated} customers updated, ` +
+    `${history.view.reviewsUnattributed} reviews without a reviewer email not attributed.`,
+);
+console.log("What Braze received from the import (attributes only):");
+for (const update of history.attributes) {
+  const who = update.external_id
+    ? `${history.emails.get(update.external_id)} (external_id ${update.external_id})`
+    : update.email;
+  console.log(
+    `  ${who}: okendo_number_of_reviews ${update.okendo_number_of_reviews}, okendo_average_review_rating ${update.okendo_average_review_rating}`,
+  );
+}
+console.log(`  ${history.events} events from the import — no Canvas is triggered by old reviews`);
+const importOk =
+  history.view.status === "finished" &&
+  history.events === 0 &&
+  history.attributes.length === history.view.customersUpdated &&
+  history.attributes.length > 0;
+if (!importOk) console.log("Import history — SOMETHING IS WRONG");
+const ok = eventsOk && importOk;
 
 console.log(`
 Okendo → Braze demo ${once ? "(stopped after the report)" : "is running"}.
   Admin pages:       ${appUrl}/demo
   Okendo webhook:    ${webhookUrl} (signing secret on the settings page)
   Braze simulator:   ${simulator.url}  (what it received: ${simulator.url}/__simulator/requests)
+  Okendo API:        ${okendo.url}  (simulator; Okendo User ID ${okendoAccount.userId})
 ${once ? "Not a terminal (or --once): stopped. Run npm run demo in a terminal to keep it running." : "Press Ctrl-C to stop."}`);
 if (once) await stop(ok ? 0 : 1);
+
+// Connect on the Okendo card (the settings page's own action), then Import history (the card's own route), waiting
+// for the import to finish and its attributes to reach Braze.
+async function connectOkendoAndImport() {
+  // The historical reviewers are the shop's customers too, so Braze profiles are named by their customer IDs.
+  const reviewers = new Set(okendo.reviews(okendoAccount.userId).flatMap((review) => review.reviewer?.email ?? []));
+  const customers = [...reviewers].map((email, index) => ({ id: String(7100000000000 + index), email }));
+  shopifyAdmin.customers.set(shop, [...(shopifyAdmin.customers.get(shop) ?? []), ...customers]);
+
+  const connect = await fetch(`${appUrl}/app/settings`, {
+    method: "POST",
+    headers: admin,
+    body: new URLSearchParams({
+      intent: "okendo-connect",
+      userId: okendoAccount.userId,
+      apiKey: okendoAccount.apiKey,
+      apiBase: okendo.url,
+    }),
+  });
+  if (!connect.ok) throw new Error(`Connecting Okendo failed: HTTP ${connect.status}`);
+  const attributesBefore = simulator.attributes().length;
+  const eventsBefore = simulator.events().length;
+  const started = await fetch(`${appUrl}/app/okendo-history`, {
+    method: "POST",
+    headers: admin,
+    body: new URLSearchParams({ intent: "start" }),
+  });
+  if (!started.ok) throw new Error(`Import history did not start: HTTP ${started.status} ${await started.text()}`);
+  let view = (await started.json()).view;
+  const until = Date.now() + 30_000;
+  while (view?.status === "running" && Date.now() < until) {
+    await sleep(200);
+    view = (await (await fetch(`${appUrl}/app/okendo-history`, { headers: admin })).json()).view;
+  }
+  while (simulator.attributes().length - attributesBefore < view.customersUpdated && Date.now() < until)
+    await sleep(100);
+  await sleep(500); // anything sent twice would show up by now
+  return {
+    view,
+    subscriptions: okendo.subscriptions(okendoAccount.userId).length,
+    attributes: simulator.attributes().slice(attributesBefore),
+    events: simulator.events().length - eventsBefore,
+    emails: new Map(customers.map((customer) => [customer.id, customer.email])),
+  };
+}
 
 async function deliver(body, options = {}) {
   const raw = JSON.stringify(body);

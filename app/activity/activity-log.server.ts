@@ -58,6 +58,7 @@ const SOURCE_LABELS = {
   flow: "Flow",
   test: "Test event",
   recovery: "Recovered", // taken from Okendo's API because no webhook brought it (app/okendo/recovery.server.ts)
+  import: "History import",
 } as const;
 
 function sourceOf(row: RowWithSource): ActivityRow["source"] {

@@ -22,6 +22,7 @@ import { backoffMs, rateLimitDelayMs, retryPolicyFromEnv, shouldDeadLetter, type
 import { sleepUntilWokenOr } from "./wake.server";
 import { workerHeartbeat } from "../health/heartbeat.server";
 import { recoveryLoop, recoveryOptionsFromEnv } from "../okendo/recovery.server";
+import { historyImportLoop } from "../okendo/history-import-job.server";
 
 export interface WorkerOptions {
   concurrency: number; // turns taken in parallel by this process
@@ -84,6 +85,7 @@ export function startDeliveryWorker(options: WorkerOptions = workerOptionsFromEn
   loops.push(pruneLoop(options.retention ?? retentionPolicyFromEnv(), controller.signal));
   loops.push(workerHeartbeat(controller.signal)); // readiness counts this worker as alive (app/health)
   loops.push(recoveryLoop(recoveryOptionsFromEnv(), controller.signal)); // Okendo's missed webhooks (app/okendo)
+  loops.push(historyImportLoop(`${hostname()}:${process.pid}:history-import`, controller.signal));
   return {
     totals,
     async stop() {

@@ -294,6 +294,7 @@ export async function redactCustomer(
   // The customer's reviews stay known by Okendo's reviewId alone, no longer linked to anyone: otherwise the next
   // missed-webhook check (app/okendo/recovery.server.ts), or a late webhook, would forward them again.
   await tx.knownReview.updateMany({ where: stateKeys, data: { customerKey: FORGOTTEN_CUSTOMER } });
+  await tx.historyImportCustomer.deleteMany({ where: stateKeys }); // a history import's list, while it runs
   const reports = await tx.privacyRequest.findMany({
     where: {
       shop,

@@ -15,6 +15,7 @@ import { connectOkendo, disconnectOkendo, okendoApiConnectionView, repairOkendo 
 import { okendoRecoveryView } from "../okendo/recovery.server";
 import { rotateSigningSecret, saveOkendoProvidedSecret } from "../okendo/signing-secrets.server";
 import { rotateSequencesToken } from "../okendo/sequences-token.server";
+import { historyImportView } from "../okendo/history-import.server";
 import { BrazeConnectionCard } from "../ui/BrazeConnectionCard";
 import { OkendoConnectionCard } from "../ui/OkendoConnectionCard";
 import { AdvancedSettingsCard } from "../ui/AdvancedSettingsCard";
@@ -31,12 +32,13 @@ export const meta: MetaFunction = () => [{ title: "Settings · Okendo → Braze"
 export async function loader({ request }: LoaderFunctionArgs) {
   const { session } = await authenticate.admin(request);
   const connection = await brazeConnectionView(session.shop); // creates the shop's row on first visit
-  const [okendo, okendoApi, okendoRecovery, switchedOff, testRun] = await Promise.all([
+  const [okendo, okendoApi, okendoRecovery, switchedOff, testRun, historyImport] = await Promise.all([
     okendoConnectionView(session.shop),
     okendoApiConnectionView(session.shop),
     okendoRecoveryView(session.shop),
     switchedOffEvents(prisma, session.shop),
     latestTestRun(session.shop),
+    historyImportView(session.shop),
   ]);
   return {
     connection,
@@ -45,6 +47,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     okendoRecovery,
     enabledEvents: CATALOG_EVENT_NAMES.length - switchedOff.size,
     testRun,
+    historyImport,
   };
 }
 
@@ -109,7 +112,8 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Settings() {
-  const { connection, okendo, okendoApi, okendoRecovery, enabledEvents, testRun } = useLoaderData<typeof loader>();
+  const { connection, okendo, okendoApi, okendoRecovery, enabledEvents, testRun, historyImport } =
+    useLoaderData<typeof loader>();
   return (
     <Page title="Settings">
       <Layout>
@@ -125,7 +129,12 @@ export default function Settings() {
           </Layout.Section>
         )}
         <Layout.Section>
-          <OkendoConnectionCard connection={okendoApi} manual={okendo} recovery={okendoRecovery} />
+          <OkendoConnectionCard
+            connection={okendoApi}
+            manual={okendo}
+            recovery={okendoRecovery}
+            historyImport={historyImport}
+          />
         </Layout.Section>
       </Layout>
     </Page>

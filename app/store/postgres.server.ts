@@ -37,6 +37,10 @@ const types = {
       : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
 };
 
+// A named statement's text must be the same wherever the name is used.
+const TOP_SENTIMENT = `SELECT "sentiment" FROM "CustomerReviewSentiment" WHERE "shop" = $1 AND "customerKey" = $2
+  ORDER BY "count" DESC, "lastReview" DESC LIMIT 1`;
+
 async function rows<T>(db: Queryable, name: string, text: string, values: unknown[]): Promise<T[]> {
   return (await db.query<T & pg.QueryResultRow>({ name, text, values })).rows;
 }
@@ -156,14 +160,22 @@ function txStatements(db: pg.PoolClient): AsyncTxStatements {
           values: [shop, customerKey, sentiment, totals!.reviewCount],
         });
       }
-      const [top] = await rows<{ sentiment: string }>(
+      const [top] = await rows<{ sentiment: string }>(db, "top-sentiment", TOP_SENTIMENT, [shop, customerKey]);
+      return { count: totals!.reviewCount, ratingSum: totals!.reviewRatingSum, sentiment: top?.sentiment ?? null };
+    },
+    reviewTotals: async (shop, customerKey) => {
+      const [totals] = await rows<{ reviewCount: number; reviewRatingSum: number }>(
         db,
-        "top-sentiment",
-        `SELECT "sentiment" FROM "CustomerReviewSentiment" WHERE "shop" = $1 AND "customerKey" = $2
-         ORDER BY "count" DESC, "lastReview" DESC LIMIT 1`,
+        "review-totals",
+        `SELECT "reviewCount", "reviewRatingSum" FROM "CustomerState" WHERE "shop" = $1 AND "customerKey" = $2`,
         [shop, customerKey],
       );
-      return { count: totals!.reviewCount, ratingSum: totals!.reviewRatingSum, sentiment: top?.sentiment ?? null };
+      const [top] = await rows<{ sentiment: string }>(db, "top-sentiment", TOP_SENTIMENT, [shop, customerKey]);
+      return {
+        count: totals?.reviewCount ?? 0,
+        ratingSum: totals?.reviewRatingSum ?? 0,
+        sentiment: top?.sentiment ?? null,
+      };
     },
     // Make sure the row exists, then lock it: a concurrent update of the same customer waits for this one.
     swapLoyaltyTier: async (shop, customerKey, tier, at) => {

@@ -184,6 +184,9 @@ export class SqliteStore {
          ORDER BY "count" DESC, "lastReview" DESC LIMIT 1`,
       )
       .pluck();
+    const reviewTotals = db.prepare<[string, string], { reviewCount: number; reviewRatingSum: number }>(
+      `SELECT "reviewCount", "reviewRatingSum" FROM "CustomerState" WHERE "shop" = ? AND "customerKey" = ?`,
+    );
     const loyaltyTier = db
       .prepare<[string, string], string | null>(
         `SELECT "loyaltyTier" FROM "CustomerState" WHERE "shop" = ? AND "customerKey" = ?`,
@@ -233,6 +236,14 @@ export class SqliteStore {
         return {
           count: totals.reviewCount,
           ratingSum: totals.reviewRatingSum,
+          sentiment: topSentiment.get(shop, customerKey) ?? null,
+        };
+      },
+      reviewTotals: (shop, customerKey): ReviewTotals => {
+        const totals = reviewTotals.get(shop, customerKey);
+        return {
+          count: totals?.reviewCount ?? 0,
+          ratingSum: totals?.reviewRatingSum ?? 0,
           sentiment: topSentiment.get(shop, customerKey) ?? null,
         };
       },

@@ -104,6 +104,8 @@ export interface TxStatements {
   knowReview(shop: string, reviewId: string, customerKey: string, source: string, at: Date): boolean;
   // Adds one rated review to the customer's totals, atomically, and returns the totals after it.
   foldReview(shop: string, customerKey: string, rating: number, sentiment: string | null, at: Date): ReviewTotals;
+  // The customer's review totals as they stand (the history import sends them once it has folded every review).
+  reviewTotals(shop: string, customerKey: string): ReviewTotals;
   // Stores the customer's loyalty tier and returns the one remembered before (null when none), atomically.
   swapLoyaltyTier(shop: string, customerKey: string, tier: string, at: Date): string | null;
   countEvents(shop: string, counts: Array<[eventName: string, count: number]>, day: string, at: Date): void;

@@ -20,6 +20,8 @@ import { formatUtc, maskedKey } from "./format";
 import { OkendoManualSetup } from "./OkendoManualSetup";
 import { OkendoRecoverySummary } from "./OkendoRecoverySummary";
 import type { OkendoRecoveryView } from "../okendo/recovery.server";
+import { HistoryImport } from "./HistoryImport";
+import type { HistoryImportView } from "../okendo/history-import.server";
 
 type OkendoApiActionData =
   | { ok: true; intent: "okendo-connect" | "okendo-repair" | "okendo-disconnect"; message?: string }
@@ -33,10 +35,12 @@ export function OkendoConnectionCard({
   connection,
   manual,
   recovery = null,
+  historyImport,
 }: {
   connection: OkendoApiConnectionView;
   manual: OkendoConnectionView;
   recovery?: OkendoRecoveryView | null;
+  historyImport: HistoryImportView | null;
 }) {
   // One fetcher for every state, so a message survives the card switching between its forms.
   const fetcher = useFetcher<OkendoApiActionData>({ key: "okendo-api" });
@@ -66,7 +70,10 @@ export function OkendoConnectionCard({
             <StatusBadge connection={connection} />
           </InlineStack>
           {connection.connected ? (
-            <ConnectedDetails connection={connection} fetcher={fetcher} recovery={recovery} />
+            <>
+              <ConnectedDetails connection={connection} fetcher={fetcher} recovery={recovery} />
+              <HistoryImport initial={historyImport} />
+            </>
           ) : (
             <ConnectForm connection={connection} fetcher={fetcher} />
           )}

@@ -1,5 +1,5 @@
 // `npm run demo` as a newcomer runs it: its report must show every catalog event delivered once, the duplicate
-// and the bad signature not delivered; without a terminal (as here: stdin is not a TTY) it exits after the report,
+// and the bad signature not delivered, Okendo connected and its history imported as attributes only; without a terminal (as here: stdin is not a TTY) it exits after the report,
 // as CI runs it; in a terminal (forced here with --serve) it serves until Ctrl-C, which must leave nothing running.
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
@@ -36,6 +36,15 @@ it("without a terminal, reports every catalog event delivered exactly once, the 
   expect(report).toMatch(/Redelivery of an accepted message: HTTP 200 \{"status":"duplicate"\} — not sent again/);
   expect(report).toMatch(/Bad signature: HTTP 401 .* — nothing stored/);
   expect(report).toContain(`Admin pages:       http://localhost:${port}/demo`);
+  // Okendo connected through its API simulator with the Okendo card's Connect, then Import history: attributes only.
+  expect(report).toContain("Okendo connected with Connect: 7 webhook subscriptions created in Okendo.");
+  expect(report).toMatch(/Import history: 13 approved reviews read, 6 customers updated, 2 reviews without a reviewer/);
+  const imported = report.match(
+    /^ {2}customer-\d+@example\.com \(external_id \d+\): okendo_number_of_reviews \d+, okendo_average_review_rating [\d.]+$/gm,
+  );
+  expect(imported).toHaveLength(6);
+  expect(report).toContain("  0 events from the import — no Canvas is triggered by old reviews");
+  expect(report).not.toContain("SOMETHING IS WRONG");
   expect(await portIsFree(port)).toBe(true);
 }, 90_000);
 

@@ -45,7 +45,8 @@ export async function startAppServer(
   env: Record<string, string> = {},
   options: { preload?: string[]; args?: string[] } = {},
 ): Promise<AppServer> {
-  // A test that must know the URL before the server starts (it tells Okendo where to deliver) passes PORT.
+  // A given PORT: a test that must know the URL before the server starts (it tells Okendo where to deliver), or
+  // keeps the address (and SHOPIFY_APP_URL) across a restart on the same database.
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const fresh = env.DATABASE_URL ? null : await freshDatabase();
   const databaseUrl = env.DATABASE_URL ?? fresh!.url;
