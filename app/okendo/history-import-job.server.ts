@@ -3,7 +3,7 @@
 // through the Merchant API client and the shared rate limiter, folds each into the customer's review totals, and
 // then sends every customer it found their resulting attributes — once each, through the outbox, never as events.
 //
-// Reading: each review is read by the same reader as a native review.create delivery (interpretNative) and folded
+// Reading: each review is read by the same reader as a native review.create delivery (app/sources/okendo-api-review.ts) and folded
 // by the same enrich step as a live review, with source "import": a review the shop already knows (by reviewId,
 // from a webhook or an earlier import) is not counted again, and one the import counted is not counted again when a
 // webhook brings it later. Reviews written after the import started are left to the live webhooks (and to
@@ -23,7 +23,7 @@ import type { AttributeUpdate, CatalogEvent, CustomerRef } from "../catalog/mess
 import { enqueue, identify } from "../outbox/accept.server";
 import { sleepUntilWokenOr, wakeDeliveryWorker } from "../outbox/wake.server";
 import { openSealed } from "../settings/secret-box.server";
-import { interpretNative } from "../sources/okendo-native";
+import { interpretApiReview } from "../sources/okendo-api-review";
 import { store } from "../store/index.server";
 import { sql, type Work } from "../store/unit-of-work";
 import { isAllowedApiBase } from "./api-base.server";
@@ -194,7 +194,7 @@ class ImportRun {
         oldest ??= written;
         through = written;
       }
-      const read = interpretNative({ resource: review }, "review.create", at);
+      const read = interpretApiReview(review, at);
       if (read.kind !== "mapped") unattributed += 1;
       else reviews.push(...read.messages.filter((m): m is CatalogEvent => m.kind === "event"));
     }

@@ -17,7 +17,7 @@ import { randomUUID } from "node:crypto";
 import prisma from "../db.server";
 import { accept } from "../outbox/accept.server";
 import { openSealed } from "../settings/secret-box.server";
-import { interpretRecoveredReview } from "../sources/okendo-recovery";
+import { interpretApiReview } from "../sources/okendo-api-review";
 import { isAllowedApiBase } from "./api-base.server";
 import { okendoApiKeyContext } from "./connection.server";
 import { okendoMerchantApi, type OkendoMerchantApi, type OkendoReview } from "./merchant-api.server";
@@ -182,7 +182,7 @@ async function reconcile(shop: string, options: RecoveryOptions, signal?: AbortS
     const reviewId = String(review.reviewId);
     if (known.has(reviewId)) continue;
     const receivedAt = new Date();
-    const interpretation = interpretRecoveredReview(review, receivedAt);
+    const interpretation = interpretApiReview(review, receivedAt);
     // A review the webhook could not have forwarded either (no reviewer email or customer ID) is not "missed".
     if (interpretation.kind !== "mapped") continue;
     const accepted = await accept(

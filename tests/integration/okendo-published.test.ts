@@ -5,10 +5,16 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../support/app-server.ts";
 import { createShop, signOkendo, waitFor, type TestShop } from "../support/okendo.ts";
 import { startOkendoSimulator, type OkendoSimulator } from "../support/okendo-simulator.ts";
-import { receivedBy, settled, sleep, startPipeline, type Pipeline, type ReceivedObject } from "../support/pipeline.ts";
+import {
+  receivedBy,
+  settled,
+  sleep,
+  startPipelineReachableByOkendo,
+  type Pipeline,
+  type ReceivedObject,
+} from "../support/pipeline.ts";
 import { mintSessionToken } from "../support/shopify.ts";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures", import.meta.url));
@@ -23,13 +29,7 @@ let okendo: OkendoSimulator;
 
 beforeAll(async () => {
   okendo = await startOkendoSimulator({ retryDelaysMs: [50, 200] });
-  // Okendo must be able to reach the app: its public URL is the test server's own.
-  const port = await freePort();
-  p = await startPipeline({
-    PORT: String(port),
-    SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
-    OKENDO_EXTRA_API_URLS: okendo.url,
-  });
+  p = await startPipelineReachableByOkendo(okendo.url);
 }, 60_000);
 afterAll(async () => {
   await p?.stop();

@@ -4,10 +4,10 @@
 // duplicate; Okendo's failures are recorded and the next check still runs; and with several worker processes only
 // one reconciles a shop at a time. Checks run every 500 ms here (hourly by default), with no grace period.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startWorkerProcess, testDialect, type ChildHandle } from "../support/app-server.ts";
+import { startWorkerProcess, testDialect, type ChildHandle } from "../support/app-server.ts";
 import { adminPageText, connectOkendoThroughSettings, createShop, waitFor, type TestShop } from "../support/okendo.ts";
 import { startOkendoSimulator, type Account, type OkendoSimulator } from "../support/okendo-simulator.ts";
-import { receivedBy, settled, sleep, startPipeline, type Pipeline } from "../support/pipeline.ts";
+import { receivedBy, settled, sleep, startPipelineReachableByOkendo, type Pipeline } from "../support/pipeline.ts";
 import { signShopifyWebhook } from "../support/shopify.ts";
 
 const INTERVAL_MS = 500;
@@ -16,11 +16,7 @@ let okendo: OkendoSimulator;
 
 beforeAll(async () => {
   okendo = await startOkendoSimulator({ retryDelaysMs: [50] });
-  const port = await freePort();
-  p = await startPipeline({
-    PORT: String(port),
-    SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
-    OKENDO_EXTRA_API_URLS: okendo.url,
+  p = await startPipelineReachableByOkendo(okendo.url, {
     OKENDO_RECOVERY_INTERVAL_MS: String(INTERVAL_MS),
     OKENDO_RECOVERY_GRACE_MS: "0",
   });

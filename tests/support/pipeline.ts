@@ -2,7 +2,7 @@
 // connected and disconnected the way the settings screen leaves them, envelopes, and what Braze received.
 import type { PrismaClient } from "@prisma/client";
 import { createSecretBox } from "../../app/settings/secret-box.server.ts";
-import { startAppServer, type AppServer } from "./app-server.ts";
+import { freePort, startAppServer, type AppServer } from "./app-server.ts";
 import { startBrazeSimulator, type BrazeSimulator } from "./braze-simulator.ts";
 import { postOkendo, type TestShop } from "./okendo.ts";
 import { startShopifyAdminStandIn, type ShopifyAdminStandIn } from "./shopify-admin-stand-in.ts";
@@ -46,6 +46,21 @@ export async function startPipeline(env: Record<string, string> = {}): Promise<P
       await braze.close();
     },
   };
+}
+
+/** A pipeline Okendo (its simulator at `okendoUrl`) can reach: the app's public URL is the test server's own, so
+ * the subscriptions Connect creates deliver back to it. */
+export async function startPipelineReachableByOkendo(
+  okendoUrl: string,
+  env: Record<string, string> = {},
+): Promise<Pipeline> {
+  const port = await freePort();
+  return startPipeline({
+    PORT: String(port),
+    SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
+    OKENDO_EXTRA_API_URLS: okendoUrl,
+    ...env,
+  });
 }
 
 const box = createSecretBox(TEST_ENCRYPTION_KEY);
