@@ -66,7 +66,9 @@ function* foldReview(message: NormalizedMessage & { kind: "event" }, key: string
   const reviewId = toText(message.properties.review_id);
   if (reviewId) {
     const first = yield* sql("knowReview", reading.shop, reviewId, key, reading.source, reading.at);
-    if (!first) return { message, withheld: `Already forwarded: this shop received review ${reviewId} before.` };
+    // Whatever brought it first (a webhook, the history import, recovery), a review counts once and is never
+    // forwarded again; a review the import brought first was never forwarded at all (attributes only).
+    if (!first) return { message, withheld: `Already received: review ${reviewId} reached this shop before.` };
   }
   const rating = toNumber(message.properties.rating);
   // A review without a usable rating changes no total: an average over bad input is worse than none.

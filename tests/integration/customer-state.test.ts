@@ -110,9 +110,9 @@ describe("a review seen again", () => {
     expect(events.map((event) => event.name)).toEqual(["Okendo Review Created"]);
     const skipped = await p.db.delivery.findMany({ where: { shop: shop.domain, status: "skipped" } });
     expect(skipped.length).toBeGreaterThanOrEqual(2);
-    expect(skipped.every((row) => row.note?.includes(`Already forwarded: this shop received review ${reviewId}`))).toBe(
-      true,
-    );
+    expect(
+      skipped.every((row) => row.note?.includes(`Already received: review ${reviewId} reached this shop before`)),
+    ).toBe(true);
     const state = await p.db.customerState.findFirstOrThrow({ where: { shop: shop.domain, customerKey: email } });
     expect(state.reviewCount).toBe(1);
   });

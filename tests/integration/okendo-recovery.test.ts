@@ -96,7 +96,7 @@ describe(`missed-webhook recovery on ${testDialect()}`, () => {
     expect(reviewsCreated(shop, review.reviewId)).toHaveLength(1);
     const rows = await p.db.delivery.findMany({ where: { shop: shop.domain, inbound: { source: "okendo" } } });
     expect(rows.map((row) => row.lastError ?? row.note)).toContain(
-      `Already forwarded: this shop received review ${review.reviewId} before.`,
+      `Already received: review ${review.reviewId} reached this shop before.`,
     );
   });
 
