@@ -100,6 +100,12 @@ function validate(input: { userId: string; apiKey: string; apiBase?: string }) {
   return { credentials: { userId: userId.toLowerCase(), apiKey }, apiBase, fieldErrors };
 }
 
+/** The Merchant API client for a stored connection (recovery, the history import); null when the address it was
+ * connected through is no longer allowed. Throws SecretBoxError when the stored key cannot be opened. */
+export function storedConnectionApi(row: ConnectionRow, pace: { timeoutMs: number; maxWaitMs: number }) {
+  return isAllowedApiBase(row.apiBase) ? client(credentialsOf(row), row.apiBase, pace) : null;
+}
+
 /** Throws SecretBoxError when the stored key cannot be opened (an ENCRYPTION_KEY problem). */
 function credentialsOf(row: ConnectionRow): OkendoCredentials {
   return { userId: row.userId, apiKey: openSealed(row.apiKeyEncrypted, okendoApiKeyContext(row.shop)) };

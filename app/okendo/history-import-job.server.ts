@@ -21,15 +21,12 @@ import { reviewTotalsAttributes } from "../customers/review-totals";
 import { customerStateKey } from "../customers/state-key";
 import type { AttributeUpdate, CatalogEvent, CustomerRef } from "../catalog/messages";
 import { enqueue, identify } from "../outbox/accept.server";
-import { sleepUntilWokenOr, wakeDeliveryWorker } from "../outbox/wake.server";
-import { openSealed } from "../settings/secret-box.server";
+import { pauseUnlessStopped, sleepUntilWokenOr, wakeDeliveryWorker } from "../outbox/wake.server";
 import { interpretApiReview } from "../sources/okendo-api-review";
 import { store } from "../store/index.server";
 import { sql, type Work } from "../store/unit-of-work";
-import { isAllowedApiBase } from "./api-base.server";
-import { okendoApiKeyContext } from "./connection.server";
-import { okendoMerchantApi, type OkendoMerchantApi, type OkendoReview } from "./merchant-api.server";
-import { sharedOkendoRateLimiter } from "./rate-limit.server";
+import { storedConnectionApi } from "./connection.server";
+import type { OkendoMerchantApi, OkendoReview } from "./merchant-api.server";
 
 const PAGE_SIZE = 100; // Okendo's largest page
 const CUSTOMERS_PER_BATCH = 100;
@@ -127,22 +124,13 @@ class ImportRun {
         await this.fail("Okendo was disconnected, so the import stopped. Connect Okendo and start it again.");
         continue;
       }
-      if (await this.readPage(api, row.nextUrl, row.startedAt)) await pause(PAGE_GAP_MS, this.signal);
+      if (await this.readPage(api, row.nextUrl, row.startedAt)) await pauseUnlessStopped(PAGE_GAP_MS, this.signal);
     }
   }
 
   private async api(): Promise<OkendoMerchantApi | null> {
     const connection = await prisma.okendoConnection.findUnique({ where: { shop: this.shop } });
-    if (!connection || !isAllowedApiBase(connection.apiBase)) return null;
-    const credentials = {
-      userId: connection.userId,
-      apiKey: openSealed(connection.apiKeyEncrypted, okendoApiKeyContext(this.shop)),
-    };
-    return okendoMerchantApi(credentials, {
-      baseUrl: connection.apiBase,
-      limiter: sharedOkendoRateLimiter(prisma),
-      ...PACE,
-    });
+    return connection ? storedConnectionApi(connection, PACE) : null;
   }
 
   /** Writes progress only while this process holds the running import; false when it no longer does. */
@@ -278,17 +266,6 @@ class ImportRun {
     await this.progress({ customersUpdated: { increment: marked.count } });
   }
 }
-
-const pause = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 
 function reviewDate(review: OkendoReview): Date | null {
   const value = typeof review.dateCreated === "string" ? new Date(review.dateCreated) : null;

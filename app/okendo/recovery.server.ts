@@ -16,12 +16,10 @@
 import { randomUUID } from "node:crypto";
 import prisma from "../db.server";
 import { accept } from "../outbox/accept.server";
-import { openSealed } from "../settings/secret-box.server";
+import { pauseUnlessStopped } from "../outbox/wake.server";
 import { interpretApiReview } from "../sources/okendo-api-review";
-import { isAllowedApiBase } from "./api-base.server";
-import { okendoApiKeyContext } from "./connection.server";
-import { okendoMerchantApi, type OkendoMerchantApi, type OkendoReview } from "./merchant-api.server";
-import { sharedOkendoRateLimiter } from "./rate-limit.server";
+import { storedConnectionApi } from "./connection.server";
+import type { OkendoMerchantApi, OkendoReview } from "./merchant-api.server";
 
 export const RECOVERY_SOURCE = "recovery";
 
@@ -71,7 +69,7 @@ export async function recoveryLoop(options: RecoveryOptions, signal: AbortSignal
     } catch (error) {
       console.error("[okendo-recovery] checking for due shops failed; trying again later:", error);
     }
-    await sleep(checkEveryMs, signal);
+    await pauseUnlessStopped(checkEveryMs, signal);
   }
 }
 
@@ -149,7 +147,8 @@ async function reconcile(shop: string, options: RecoveryOptions, signal?: AbortS
     prisma.shop.findUnique({ where: { domain: shop } }),
   ]);
   if (!connection || !shopRow || shopRow.uninstalledAt) return { shop, recovered: 0, read: 0, error: null };
-  if (!isAllowedApiBase(connection.apiBase)) {
+  const api = storedConnectionApi(connection, PACE);
+  if (!api) {
     return {
       shop,
       recovered: 0,
@@ -157,10 +156,6 @@ async function reconcile(shop: string, options: RecoveryOptions, signal?: AbortS
       error: `The Okendo API address this shop was connected through (${connection.apiBase}) is no longer allowed.`,
     };
   }
-  const api = okendoMerchantApi(
-    { userId: connection.userId, apiKey: openSealed(connection.apiKeyEncrypted, okendoApiKeyContext(shop)) },
-    { baseUrl: connection.apiBase, limiter: sharedOkendoRateLimiter(prisma), ...PACE },
-  );
   const now = Date.now();
   // Nothing written before the connection: the app was not yet told to expect it, and forwarding old reviews as
   // new events would start Canvases by surprise (that is what the opt-in history import is for, attributes only).
@@ -244,16 +239,4 @@ export async function okendoRecoveryView(
     lookbackHours: Math.round(options.lookbackMs / HOUR),
     intervalMinutes: Math.round(options.intervalMs / 60_000),
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

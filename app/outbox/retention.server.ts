@@ -9,6 +9,7 @@
 // MAX_CHUNKS chunks a run (a backlog is worked off over the following runs), each chunk its own short statement.
 import prisma from "../db.server";
 import { pruneFinished } from "./transitions.server";
+import { pauseUnlessStopped } from "./wake.server";
 
 export interface RetentionPolicy {
   retentionDays: number;
@@ -66,14 +67,6 @@ export async function pruneLoop(policy: RetentionPolicy, signal: AbortSignal) {
     } catch (error) {
       console.error("[retention] pruning failed; trying again at the next interval:", error);
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, policy.intervalMs);
-      signal.addEventListener("abort", done, { once: true });
-      function done() {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        resolve();
-      }
-    });
+    await pauseUnlessStopped(policy.intervalMs, signal);
   }
 }

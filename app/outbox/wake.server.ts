@@ -1,5 +1,7 @@
 // Lets ingress in this process wake an idle worker at once instead of waiting for its next poll.
 // Workers in other processes poll (DELIVERY_POLL_MS).
+import { setTimeout as sleep } from "node:timers/promises";
+
 type Waiter = () => void;
 let waiters: Waiter[] = [];
 
@@ -21,4 +23,9 @@ export function sleepUntilWokenOr(ms: number, signal?: AbortSignal): Promise<voi
     waiters.push(done);
     signal?.addEventListener("abort", done, { once: true });
   });
+}
+
+/** Waits `ms`, or until `signal` aborts (the worker is stopping); never rejects. For loops that need no waking. */
+export function pauseUnlessStopped(ms: number, signal: AbortSignal): Promise<void> {
+  return sleep(ms, undefined, { signal }).catch(() => undefined);
 }
