@@ -21,7 +21,7 @@ import { reviewTotalsAttributes } from "../customers/review-totals";
 import { customerStateKey } from "../customers/state-key";
 import type { AttributeUpdate, CatalogEvent, CustomerRef } from "../catalog/messages";
 import { enqueue, identify } from "../outbox/accept.server";
-import { pauseUnlessStopped, sleepUntilWokenOr, wakeDeliveryWorker } from "../outbox/wake.server";
+import { pauseUnlessStopped, sleepUntilImportStartedOr, wakeDeliveryWorker } from "../outbox/wake.server";
 import { interpretApiReview } from "../sources/okendo-api-review";
 import { store } from "../store/index.server";
 import { sql, type Work } from "../store/unit-of-work";
@@ -58,7 +58,7 @@ export async function historyImportLoop(workerId: string, signal: AbortSignal, l
       running.add(task);
       continue;
     }
-    await sleepUntilWokenOr(POLL_MS, signal);
+    await sleepUntilImportStartedOr(POLL_MS, signal);
   }
   await Promise.all(running);
 
@@ -162,7 +162,7 @@ class ImportRun {
       if (kind === "rate-limited" || kind === "unreachable") {
         // Said on the screen while the import waits; cleared by the next page that works.
         if (!(await this.progress({ error: `Waiting for Okendo: ${page.message}` }))) return false;
-        await sleepUntilWokenOr(RETRY_MS, this.signal);
+        await pauseUnlessStopped(RETRY_MS, this.signal);
         return true;
       }
       await this.fail(page.message);

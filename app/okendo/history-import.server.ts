@@ -1,11 +1,11 @@
 // Import history, the merchant's side: start a shop's history import, cancel it, and what the Okendo card shows of
 // it. The import itself runs in the delivery worker's process (history-import-job.server.ts); this module only
-// writes the request to the database and wakes a worker in this process, so the page never waits on Okendo.
+// writes the request to the database and wakes the import loop in this process, so the page never waits on Okendo.
 //
 // One row per shop (HistoryImport) holds the latest import, which makes "one import per shop at a time" a
 // conditional write: a second start finds the row running and says so.
 import prisma from "../db.server";
-import { wakeDeliveryWorker } from "../outbox/wake.server";
+import { wakeHistoryImports } from "../outbox/wake.server";
 import { importProgress, type ImportCounters } from "./history-import-progress";
 
 export type HistoryImportStatus = ImportCounters["status"];
@@ -91,7 +91,7 @@ export async function startHistoryImport(shop: string): Promise<HistoryImportCom
   }
   // The previous import's list of customers, if it was cancelled before its end.
   await prisma.historyImportCustomer.deleteMany({ where: { shop } });
-  wakeDeliveryWorker();
+  wakeHistoryImports();
   return { ok: true, view: await historyImportView(shop) };
 }
 
